@@ -1,0 +1,1 @@
+"""Accounts: customers, producer staff and OCOP office staff; login and roles."""

@@ -1,0 +1,1 @@
+"""The catalog: producers, products, variants, product sets and OCOP certificates."""

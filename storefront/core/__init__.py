@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: errors, language, media, health, the audit log and the mail outbox."""

@@ -1,0 +1,64 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request
+from flask_babel import format_date
+
+from ..money import format_vnd
+from .i18n import current_language, localized, remember_language
+
+
+def vnd(amount: int | None) -> str:
+    """Jinja filter: whole đồng in the visitor's locale."""
+    if amount is None:
+        return ""
+    return format_vnd(int(amount), current_language())
+
+
+def url_with(**changes: object) -> str:
+    """The current path with some query arguments changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    query = urlencode(args, doseq=True)
+    return request.path + (f"?{query}" if query else "")
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL on the public site (canonical links, sitemaps, stamps)."""
+    return current_app.config["SITE_URL"].rstrip("/") + path
+
+
+def canonical_url(lang: str | None = None) -> str:
+    """The page's canonical URL: its path, its meaningful query, and ``lang`` for English."""
+    args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+    if lang == "en":
+        args["lang"] = "en"
+    query = urlencode(list(args.items()) if isinstance(args, dict) else args)
+    return absolute_url(request.path + (f"?{query}" if query else ""))
+
+
+def long_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, format="long" if current_language() == "en" else "dd/MM/yyyy")
+
+
+def register(app: Flask) -> None:
+    app.before_request(remember_language)
+    app.jinja_env.filters["vnd"] = vnd
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.globals.update(
+        localized=localized,
+        url_with=url_with,
+        canonical_url=canonical_url,
+        absolute_url=absolute_url,
+        current_language=current_language,
+    )

@@ -10,6 +10,7 @@ from flask_babel import format_date
 
 from ..money import format_vnd
 from .i18n import current_language, localized, remember_language
+from .nav import menu
 
 
 def vnd(amount: int | None) -> str:
@@ -61,4 +62,5 @@ def register(app: Flask) -> None:
         canonical_url=canonical_url,
         absolute_url=absolute_url,
         current_language=current_language,
+        backoffice_menu=menu,
     )

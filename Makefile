@@ -42,12 +42,12 @@ clean:
 	rm -rf $(VENV) instance/*.db tests/artifacts
 
 # Extract a feature's messages into its own catalog: `make messages FEATURE=catalog`.
-# "core" also owns the shared templates (base, macros, errors).
+# "core" also owns the shared top-level templates (base, macros, backoffice) and errors/.
 messages: $(VENV)/.installed
 	@test -n "$(FEATURE)" || (echo "usage: make messages FEATURE=<package>"; exit 2)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location \
 		-o /tmp/$(FEATURE).pot storefront/$(FEATURE) $(wildcard templates/$(FEATURE)) \
-		$(if $(filter core,$(FEATURE)),templates/base.html templates/macros.html templates/errors,)
+		$(if $(filter core,$(FEATURE)),$(wildcard templates/*.html) templates/errors,)
 	@if [ -f storefront/$(FEATURE)/translations/vi/LC_MESSAGES/messages.po ]; then \
 		$(BIN)/pybabel -q update --no-fuzzy-matching -i /tmp/$(FEATURE).pot -d storefront/$(FEATURE)/translations -l vi; \
 	else \

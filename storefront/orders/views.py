@@ -122,7 +122,8 @@ def checkout():
             current_user.id if current_user.is_authenticated else None,
             current_language(),
         )
-        _allow_in_session(group)
+        if group.customer_id is None:
+            _allow_in_session(group)
         return redirect(url_for("orders.group", code=group.code), code=303)
     status = 400 if form.errors else 200
     if request.method == "POST" and status == 200:

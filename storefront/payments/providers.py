@@ -49,12 +49,13 @@ def enabled_methods(producer_ids: set[int]) -> list[Provider]:
     """Providers the office enabled for every one of these producers, and configured here."""
     if not producer_ids:
         return []
-    rows = set(
-        db.session.execute(
+    rows = {
+        tuple(row)
+        for row in db.session.execute(
             select(ProducerPaymentMethod.producer_id, ProducerPaymentMethod.method).where(
                 ProducerPaymentMethod.producer_id.in_(producer_ids)
             )
-        ).tuples()
-    )
+        ).all()
+    }
     common = {code for code in PROVIDERS if all((pid, code) in rows for pid in producer_ids)}
     return [p for code, p in PROVIDERS.items() if code in common and p.is_configured()]

@@ -91,7 +91,7 @@ def office_methods():
     enabled: dict[int, set[str]] = {}
     for producer_id, method in db.session.execute(
         select(ProducerPaymentMethod.producer_id, ProducerPaymentMethod.method)
-    ).tuples():
+    ).all():
         enabled.setdefault(producer_id, set()).add(method)
     return render_template(
         "payments/office_methods.html", producers=producers, enabled=enabled, providers=PROVIDERS

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from storefront.catalog.models import Producer, Variant
@@ -9,7 +11,25 @@ from storefront.extensions import db
 from storefront.orders.models import Order, OrderGroup
 from storefront.payments.models import ProducerPaymentMethod
 from storefront.places.models import Place
-from tests.conftest import csrf_token_from, make_producer, make_product
+from tests.conftest import CSRFClient, csrf_token_from, make_producer, make_product
+
+
+class IsolatedClient(CSRFClient):
+    """A client whose requests start with an empty ``g``.
+
+    The test's app context (pushed by conftest) is reused by every request, so ``g`` would carry
+    Flask-Login's user and Flask-WTF's CSRF token from one client's request into another's.
+    """
+
+    def open(self, *args, **kwargs):
+        for key in list(g):
+            g.pop(key)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_clients(app, monkeypatch):
+    monkeypatch.setattr(app, "test_client_class", IsolatedClient)
 
 
 def make_commune() -> Place:
@@ -103,3 +123,16 @@ def counts() -> tuple[int, int]:
 def stock_of(variant: Variant) -> int:
     db.session.expire_all()
     return db.session.get(Variant, variant.id).stock
+
+
+def place(client, place_: Place, *variants: Variant, method: str = "cod", **form) -> OrderGroup:
+    """Buy one of each variant through the real pages; returns the order group."""
+    for variant in variants:
+        assert add(client, variant, 1).status_code == 303
+    response = client.post(
+        "/checkout", data=checkout_form(client, place_, payment_method=method, **form)
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:600]
+    code = response.headers["Location"].rsplit("/", 1)[1]
+    db.session.expire_all()
+    return db.session.scalar(select(OrderGroup).where(OrderGroup.code == code))

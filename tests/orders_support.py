@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
+from flask import g, has_app_context
 from sqlalchemy import func, select
 
 from storefront.catalog.models import Producer, Variant
@@ -22,8 +22,9 @@ class IsolatedClient(CSRFClient):
     """
 
     def open(self, *args, **kwargs):
-        for key in list(g):
-            g.pop(key)
+        if has_app_context():
+            for key in list(g):
+                g.pop(key)
         return super().open(*args, **kwargs)
 
 

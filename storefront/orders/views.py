@@ -223,6 +223,7 @@ def dashboard_order(order_id: int):
         order=order,
         form=MoveForm(),
         moves=services.allowed_moves(order),
+        provider=PROVIDERS.get(order.group.payment_method),
         status_labels=services.STATUS_LABELS,
         payment_labels=services.PAYMENT_LABELS,
     )

@@ -179,7 +179,7 @@ def transfer_qr_svg(order: Order) -> str:
     """The order's VietQR code as inline SVG: amount and order code filled in."""
     bank_bin, account, _holder = bank_account_for(order)
     data = vietqr.payload(bank_bin, account, order.total, order.code.replace("-", ""))
-    return segno.make(data, error="m").svg_inline(scale=4, border=2, title=order.code)
+    return segno.make(data, error="m").svg_inline(scale=5, border=2, title=order.code)
 
 
 def transfer_received(order: Order, actor: object) -> None:

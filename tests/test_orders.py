@@ -217,6 +217,7 @@ ROUTES = [
     ("get", "/dashboard/orders/export.csv"),
     ("post", "/dashboard/orders/{order}/status"),
     ("post", "/dashboard/orders/{order}/transfer-received"),
+    ("get", "/dashboard/delivery"),
 ]
 OFFICE_ROUTES = [
     ("get", "/office/payments"),
@@ -241,7 +242,7 @@ def test_dashboard_access_control(app, one_order, method, url):
     assert getattr(visitor, method)(url, data={}).status_code == 403
     other = app.test_client()
     login(other, make_user(Role.PRODUCER, producer=make_producer("HTX Khác")))
-    expected_other = 200 if url.endswith(("/dashboard/orders", "export.csv")) else 404
+    expected_other = 200 if str(one_order.id) not in url else 404
     response = getattr(other, method)(url, data={})
     assert response.status_code == expected_other
     if expected_other == 200:
@@ -285,3 +286,33 @@ def test_customer_pages_need_the_right_customer(app, client):
     assert group.code not in other.get("/orders").get_data(as_text=True)
     assert client.get(f"/orders/{group.code}").status_code == 200
     assert db.session.scalar(select(OrderGroup.customer_id)) == owner.id
+
+
+def test_a_producer_sets_its_delivery_fee_and_bank_account(client, app):
+    honey, _lychee, commune = make_shop()
+    producer = honey.product.producer
+    staff = app.test_client()
+    login(staff, make_user(Role.PRODUCER, producer=producer))
+    bad = staff.post(
+        "/dashboard/delivery?lang=en",
+        data={"delivery_fee": "-5", "bank_bin": "97", "bank_account": "123456"},
+    )
+    assert bad.status_code == 400
+    assert "between 0 and" in bad.get_data(as_text=True)
+    assert "6-digit NAPAS code" in bad.get_data(as_text=True)
+    assert staff.post("/dashboard/delivery", data={"delivery_fee": "abc"}).status_code == 400
+    good = staff.post(
+        "/dashboard/delivery",
+        data={
+            "delivery_fee": "20000",
+            "free_delivery_from": "100000",
+            "bank_bin": "970405",
+            "bank_account": "2400205999999",
+            "bank_account_name": "HTX MAT ONG",
+        },
+    )
+    assert good.status_code == 303
+    group = place(client, commune, honey, method="vietqr")
+    assert group.orders[0].delivery_fee == 0  # 150.000 ₫ reaches the 100.000 ₫ threshold
+    page = client.get(f"/orders/{group.code}").get_data(as_text=True)
+    assert "2400205999999" in page and "HTX MAT ONG" in page

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..text import normalize_phone
 
@@ -48,3 +65,38 @@ class MoveForm(FlaskForm):
     carrier = StringField(_l("Carrier"), validators=[Length(max=80)])
     tracking_number = StringField(_l("Tracking number"), validators=[Length(max=80)])
     reason = StringField(_l("Reason"), validators=[Length(max=300)])
+
+
+class DeliveryForm(FlaskForm):
+    """A producer's delivery fee and the bank account its VietQR transfers go to."""
+
+    delivery_fee = IntegerField(
+        _l("Delivery fee per order (đồng)"),
+        validators=[InputRequired(), NumberRange(0, 10_000_000)],
+    )
+    free_delivery_from = IntegerField(
+        _l("Free delivery from a subtotal of (đồng; empty: never free)"),
+        validators=[Optional(), NumberRange(0, 1_000_000_000)],
+    )
+    bank_bin = StringField(
+        _l("Bank BIN (6 digits, NAPAS)"),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{6}$", message=_l("The BIN is the bank's 6-digit NAPAS code.")),
+        ],
+    )
+    bank_account = StringField(
+        _l("Account number"),
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[0-9A-Za-z]{4,19}$",
+                message=_l("An account number has 4 to 19 letters or digits."),
+            ),
+        ],
+    )
+    bank_account_name = StringField(_l("Account holder"), validators=[Length(max=120)])
+
+    def validate_bank_account(self, field: StringField) -> None:
+        if bool(field.data) != bool(self.bank_bin.data):
+            raise ValidationError(_l("Enter both the bank BIN and the account number, or neither."))

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..cart import services as carts
 from ..cart.models import Cart
+from ..catalog.models import Producer
 from ..catalog.stock import OutOfStock, change_stock
 from ..core.errors import UserError
 from ..core.services import queue_mail, record_change
@@ -418,3 +419,12 @@ def find_for_tracking(code: str, phone: str) -> OrderGroup | None:
 
 def group_by_code(code: str) -> OrderGroup | None:
     return db.session.scalar(select(OrderGroup).where(OrderGroup.code == code[:16]))
+
+
+def set_delivery(producer: Producer, actor: object, **values: object) -> None:
+    """A producer sets its delivery fee, free-delivery threshold and transfer account."""
+    before = {key: getattr(producer, key) for key in values}
+    for key, value in values.items():
+        setattr(producer, key, value)
+    record_change(actor, "producer.delivery", producer, before, values, producer_id=producer.id)
+    db.session.commit()

@@ -30,7 +30,7 @@ from ..extensions import db, limiter
 from ..payments.providers import PROVIDERS, enabled_methods
 from ..places.models import Place
 from . import services
-from .forms import CheckoutForm, MoveForm, TrackForm
+from .forms import CheckoutForm, DeliveryForm, MoveForm, TrackForm
 from .models import Order, OrderGroup, OrderStatus
 from .packing_slip import packing_slip_pdf
 from .pricing import split_by_producer
@@ -38,6 +38,7 @@ from .pricing import split_by_producer
 bp = Blueprint("orders", __name__)
 
 add_menu_item("dashboard", "orders.dashboard_orders", _l("Orders"), order=20)
+add_menu_item("dashboard", "orders.dashboard_delivery", _l("Delivery and bank account"), order=21)
 
 SEEN_KEY = "orders_seen"
 
@@ -326,3 +327,24 @@ def dashboard_export():
 def _safe(text: str) -> str:
     """Keep spreadsheet programs from running a buyer's text as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/dashboard/delivery", methods=["GET", "POST"])
+@producer_required
+def dashboard_delivery():
+    producer = current_user.producer
+    form = DeliveryForm(obj=producer)
+    if form.validate_on_submit():
+        services.set_delivery(
+            producer,
+            current_user,
+            delivery_fee=form.delivery_fee.data,
+            free_delivery_from=form.free_delivery_from.data,
+            bank_bin=form.bank_bin.data or None,
+            bank_account=form.bank_account.data or None,
+            bank_account_name=(form.bank_account_name.data or "").strip() or None,
+        )
+        flash(_("Delivery and bank account saved."))
+        return redirect(url_for("orders.dashboard_delivery"), code=303)
+    status = 400 if form.errors else 200
+    return render_template("orders/dashboard_delivery.html", form=form), status

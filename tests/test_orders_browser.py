@@ -66,3 +66,49 @@ def test_guest_buys_pays_by_vietqr_and_tracks_the_shipment(page, live_server, sc
     page.wait_for_selector(f"#order-{honey_order.code} .shipping")
     assert "VTP889900" in page.text_content(f"#order-{honey_order.code} .shipping")
     screenshot("tracked")
+
+
+def test_the_card_page_works_without_reaching_stripe(
+    app, page, live_server, screenshot, monkeypatch
+):
+    """js.stripe.com cannot load here: the page still shows the order and waits, no errors."""
+    from storefront.payments.models import CardPayment
+
+    for key, value in {
+        "STRIPE_SECRET_KEY": "sk_test_orders",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_orders",
+        "STRIPE_WEBHOOK_SECRET": "whsec_test_orders",
+    }.items():
+        monkeypatch.setitem(app.config, key, value)
+    honey, _lychee, commune = make_shop(methods=("card",))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/products/{honey.product.slug}?lang=en")
+    page.click("form.add-to-cart button[type=submit]")
+    page.goto(f"{live_server}/checkout")
+    page.fill("#name", "John Smith")
+    page.fill("#phone", "0912345678")
+    page.select_option("#province", str(commune.parent_id))
+    page.select_option("#commune", str(commune.id))
+    page.fill("#address_line", "12 Lê Lợi")
+    page.check("input[name=payment_method][value=card]")
+    page.click("form.checkout-form button[type=submit]")
+    page.wait_for_selector("h1")
+    group = db.session.scalar(select(OrderGroup))
+    # The intent is made when the card page opens; give it one here (Stripe is out of reach).
+    db.session.add(
+        CardPayment(
+            group_id=group.id,
+            intent_id="pi_browser",
+            client_secret="pi_browser_secret",
+            amount=group.total,
+            status="requires_payment_method",
+        )
+    )
+    db.session.commit()
+    page.click("text=Pay by card")
+    page.wait_for_selector("#card-form")
+    assert page.is_disabled("#card-pay")
+    assert page.is_visible("#card-loading")
+    assert errors == []
+    screenshot("card")

@@ -347,3 +347,56 @@ def test_card_payment_end_to_end_with_localstripe(
     assert "Payment received" in back
     assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
     assert stock_of(honey) == 49
+
+
+def start_card_payment(client, localstripe, stripe_config, monkeypatch):
+    """A card order whose intent exists in localstripe; returns (group, payment, Stripe client)."""
+    import urllib.request
+
+    monkeypatch.setitem(stripe_config, "STRIPE_API_BASE", localstripe)
+    urllib.request.urlopen(urllib.request.Request(f"{localstripe}/_config/data", method="DELETE"))
+    honey, _lychee, commune = make_shop(methods=("card",))
+    group = place(client, commune, honey, method="card")
+    assert client.get(f"/orders/{group.code}/pay/card").status_code == 200
+    payment = db.session.scalar(select(CardPayment))
+    api = stripe.StripeClient("sk_test_orders", base_addresses={"api": localstripe})
+    return group, payment, api
+
+
+def test_a_declined_card_leaves_the_order_waiting(
+    client, stripe_config, localstripe, live_server, monkeypatch
+):
+    import urllib.request
+
+    group, payment, api = start_card_payment(client, localstripe, stripe_config, monkeypatch)
+    form = (
+        f"url={live_server}/payments/stripe/webhook&secret={SECRET}"
+        "&events[]=payment_intent.succeeded&events[]=payment_intent.payment_failed"
+    ).encode()
+    urllib.request.urlopen(f"{localstripe}/_config/webhooks/orders", data=form)
+    api.v1.payment_intents.update(
+        payment.intent_id, params={"payment_method": "pm_card_chargeCustomerFail"}
+    )
+    with pytest.raises(stripe.CardError):
+        api.v1.payment_intents.confirm(payment.intent_id)
+
+    def failed() -> bool:
+        db.session.expire_all()
+        return db.session.get(CardPayment, payment.id).last_error is not None
+
+    assert wait_for(failed), "the payment_failed webhook never arrived"
+    back = client.get(f"/orders/{group.code}/pay/card/return?lang=en").get_data(as_text=True)
+    assert "did not go through" in back
+    assert paid_orders() == 0
+    assert db.session.scalar(select(Order.status)) == "placed"
+
+
+def test_expiry_cancels_the_stripe_intent(app, client, stripe_config, localstripe, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    group, payment, api = start_card_payment(client, localstripe, stripe_config, monkeypatch)
+    group.pay_by = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["orders", "expire"])
+    assert "Cancelled 1 unpaid order(s)." in result.output
+    assert api.v1.payment_intents.retrieve(payment.intent_id).status == "canceled"

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from ..payments.services import cancel_intent
 from . import services
 
 orders_cli = AppGroup("orders", help="Orders.")
@@ -14,8 +15,6 @@ orders_cli = AppGroup("orders", help="Orders.")
 @orders_cli.command("expire")
 def expire() -> None:
     """Cancel unpaid card and transfer orders past their time to pay; return their stock."""
-    from ..payments.services import cancel_intent
-
     cancelled = services.expire_unpaid()
     for order in cancelled:
         if order.group.payment_method == "card":

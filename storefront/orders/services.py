@@ -22,6 +22,7 @@ from ..core.errors import UserError
 from ..core.services import queue_mail, record_change
 from ..extensions import db
 from ..money import format_vnd
+from ..payments.providers import PROVIDERS, enabled_methods
 from ..places.models import Place
 from ..text import normalize_phone
 from .models import Order, OrderGroup, OrderLine, OrderStatus, PaymentStatus
@@ -100,8 +101,6 @@ def place_order(
     Idempotent on ``token``: a second call with the same token returns the first group.
     Raises UserError (nothing saved) when the cart is gone, changed, or can no longer be sold.
     """
-    from ..payments.providers import PROVIDERS, enabled_methods
-
     existing = db.session.scalar(select(OrderGroup).where(OrderGroup.checkout_token == token))
     if existing is not None:
         return existing

@@ -28,6 +28,7 @@ from ..core.i18n import current_language
 from ..core.nav import add_menu_item
 from ..extensions import db, limiter
 from ..payments.providers import PROVIDERS, enabled_methods
+from ..payments.services import bank_account_for, transfer_qr_svg
 from ..places.models import Place
 from . import services
 from .forms import CheckoutForm, DeliveryForm, MoveForm, TrackForm
@@ -126,9 +127,8 @@ def checkout():
         if group.customer_id is None:
             _allow_in_session(group)
         return redirect(url_for("orders.group", code=group.code), code=303)
-    status = 400 if form.errors else 200
-    if request.method == "POST" and status == 200:
-        status = 400
+    # A POST that reaches here did not validate: show the form again with its errors.
+    status = 400 if request.method == "POST" else 200
     return render_template(
         "orders/checkout.html", form=form, parts=parts, methods=methods, no_method=not methods
     ), status
@@ -137,8 +137,6 @@ def checkout():
 @bp.get("/orders/<code>")
 def group(code: str):
     item = visible_group(code)
-    from ..payments.services import bank_account_for, transfer_qr_svg
-
     transfers = {}
     if item.payment_method == "vietqr":
         for order in item.orders:

@@ -17,6 +17,9 @@ BLUEPRINTS = (
     "core",
     "catalog",
     "accounts",
+    "cart",
+    "orders",
+    "payments",
 )
 
 # Feature packages with a ``commands.register(app)`` function.
@@ -24,6 +27,7 @@ COMMANDS = (
     "places",
     "demo",
     "accounts",
+    "orders",
 )
 
 

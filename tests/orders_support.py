@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from flask import g, has_app_context
 from sqlalchemy import func, select
 
 from storefront.catalog.models import Producer, Variant
@@ -11,26 +9,7 @@ from storefront.extensions import db
 from storefront.orders.models import Order, OrderGroup
 from storefront.payments.models import ProducerPaymentMethod
 from storefront.places.models import Place
-from tests.conftest import CSRFClient, csrf_token_from, make_producer, make_product
-
-
-class IsolatedClient(CSRFClient):
-    """A client whose requests start with an empty ``g``.
-
-    The test's app context (pushed by conftest) is reused by every request, so ``g`` would carry
-    Flask-Login's user and Flask-WTF's CSRF token from one client's request into another's.
-    """
-
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            for key in list(g):
-                g.pop(key)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_clients(app, monkeypatch):
-    monkeypatch.setattr(app, "test_client_class", IsolatedClient)
+from tests.conftest import csrf_token_from, make_producer, make_product
 
 
 def make_commune() -> Place:

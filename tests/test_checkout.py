@@ -11,7 +11,7 @@ from storefront.core.models import OutboxMessage
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderGroup
 from tests.conftest import login, make_user, revoke
-from tests.orders_support import _isolated_clients, add, checkout_form, counts, make_shop, stock_of  # noqa: F401
+from tests.orders_support import add, checkout_form, counts, make_shop, stock_of
 
 
 def test_guest_buys_from_two_producers_in_one_checkout(client):

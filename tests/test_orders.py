@@ -11,7 +11,7 @@ from storefront.extensions import db
 from storefront.orders import services
 from storefront.orders.models import Order, OrderGroup
 from tests.conftest import login, make_producer, make_user
-from tests.orders_support import _isolated_clients, make_shop, place, stock_of  # noqa: F401
+from tests.orders_support import make_shop, place, stock_of
 
 
 def producer_staff(order: Order):

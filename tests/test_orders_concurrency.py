@@ -13,7 +13,7 @@ from storefront.orders import services
 from storefront.orders.models import Order, OrderGroup
 from storefront.payments.models import CardPayment, WebhookEvent
 from tests.conftest import postgres_only
-from tests.orders_support import _isolated_clients, make_shop, place  # noqa: F401
+from tests.orders_support import make_shop, place
 from tests.test_payments import SECRET, event, sign
 
 

@@ -21,7 +21,7 @@ from storefront.payments import vietqr
 from storefront.payments.models import CardPayment, ProducerPaymentMethod, WebhookEvent
 from storefront.payments.services import to_stripe_amount
 from tests.conftest import login, make_user
-from tests.orders_support import _isolated_clients, make_shop, place, stock_of  # noqa: F401
+from tests.orders_support import make_shop, place, stock_of
 
 VECTORS = Path(__file__).resolve().parent.parent / "storefront" / "data" / "vietqr_vectors.txt"
 SECRET = "whsec_test_orders"

@@ -17,6 +17,9 @@ BLUEPRINTS = (
     "core",
     "catalog",
     "accounts",
+    "programme",
+    "api",
+    "events",
 )
 
 # Feature packages with a ``commands.register(app)`` function.

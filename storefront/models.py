@@ -3,4 +3,15 @@
 from .accounts.models import User  # noqa: F401
 from .catalog.models import Certificate, Producer, Product, ProductImage, Variant  # noqa: F401
 from .core.models import AuditEntry, OutboxMessage  # noqa: F401
+from .events.models import (  # noqa: F401
+    Booth,
+    Event,
+    EventDailyVisit,
+    EventParticipant,
+    EventPrice,
+    FeaturedProduct,
+    GiftSet,
+    GiftSetComponent,
+    TourismSlot,
+)
 from .places.models import Place  # noqa: F401

@@ -1,0 +1,138 @@
+"""Printable posters (PDF with a vector QR code) and the event floor plan (SVG)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import segno
+from markupsafe import Markup, escape
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from .models import GRID_HEIGHT, GRID_WIDTH, Event
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+CELL = 30  # SVG units per grid cell
+
+
+def _register_fonts() -> None:
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
+
+
+def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+    """Draw ``url`` as a QR code of ``size`` points with its lower left corner at (x, y).
+
+    Each run of dark modules in a row is one filled rectangle, so the code stays sharp at any
+    print size (vector, not a bitmap).
+    """
+    qr = segno.make(url, error="m")
+    rows = [list(row) for row in qr.matrix_iter(scale=1, border=4)]
+    module = size / len(rows)
+    canvas.setFillColor(HexColor("#000000"))
+    for r, row in enumerate(rows):
+        start = None
+        for c, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = c
+            elif not dark and start is not None:
+                top = y + size - (r + 1) * module
+                canvas.rect(x + start * module, top, (c - start) * module, module, stroke=0, fill=1)
+                start = None
+
+
+def _wrap(canvas: Canvas, text: str, font: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}".strip()
+            if canvas.stringWidth(candidate, font, size) > width and line:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+def poster_pdf(title: str, lines: Sequence[str], url: str, call_to_action: str) -> bytes:
+    """An A4 poster: a title, a few lines of facts, a large QR code to ``url`` and the URL."""
+    _register_fonts()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas.setTitle(title)
+    width, height = A4
+    margin = 18 * mm
+    canvas.setFillColor(HexColor("#0b6e4f"))
+    canvas.rect(0, height - 28 * mm, width, 28 * mm, stroke=0, fill=1)
+    canvas.setFillColor(HexColor("#ffffff"))
+    canvas.setFont("DejaVuSans-Bold", 20)
+    canvas.drawString(margin, height - 18 * mm, "OCOP Bắc Giang ★")
+    canvas.setFillColor(HexColor("#1d2327"))
+    y = height - 45 * mm
+    for line in _wrap(canvas, title, "DejaVuSans-Bold", 26, width - 2 * margin)[:4]:
+        canvas.setFont("DejaVuSans-Bold", 26)
+        canvas.drawString(margin, y, line)
+        y -= 11 * mm
+    y -= 3 * mm
+    canvas.setFont("DejaVuSans", 14)
+    for fact in lines:
+        for line in _wrap(canvas, fact, "DejaVuSans", 14, width - 2 * margin)[:3]:
+            canvas.drawString(margin, y, line)
+            y -= 7 * mm
+    size = min(110 * mm, y - 45 * mm)
+    _draw_qr(canvas, url, (width - size) / 2, 40 * mm, size)
+    canvas.setFont("DejaVuSans-Bold", 16)
+    canvas.drawCentredString(width / 2, 30 * mm, call_to_action)
+    canvas.setFont("DejaVuSans", 11)
+    canvas.drawCentredString(width / 2, 22 * mm, url)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def floor_plan_svg(event: Event, title: str, description: str) -> Markup:
+    """The event's booths on its grid, each with its number and producer, as accessible SVG."""
+    width, height = GRID_WIDTH * CELL, GRID_HEIGHT * CELL
+    parts = [
+        f'<svg class="floor-plan" viewBox="0 0 {width} {height}" role="img" '
+        'aria-labelledby="floor-plan-title floor-plan-desc" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="DejaVu Sans, sans-serif">',
+        f'<title id="floor-plan-title">{escape(title)}</title>',
+        f'<desc id="floor-plan-desc">{escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f7f8f6"/>',
+    ]
+    for booth in event.booths:
+        x, y, w, h = booth.x * CELL, booth.y * CELL, booth.w * CELL, booth.h * CELL
+        taken = booth.producer is not None
+        fill = "#e7f4ee" if taken else "#ffffff"
+        name = booth.producer.name if taken else ""
+        limit = max(int(w / 9), 4)
+        short = name if len(name) <= limit else name[: limit - 1] + "…"
+        parts.append(f'<g id="booth-{escape(booth.number)}">')
+        parts.append(f"<title>{escape(booth.number)} {escape(name)}</title>")
+        parts.append(
+            f'<rect x="{x + 2}" y="{y + 2}" width="{w - 4}" height="{h - 4}" rx="6" '
+            f'fill="{fill}" stroke="#0b6e4f" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{x + w / 2}" y="{y + h / 2 + (0 if short else 8)}" text-anchor="middle" '
+            f'font-size="22" font-weight="bold" fill="#08513a">{escape(booth.number)}</text>'
+        )
+        if short:
+            parts.append(
+                f'<text x="{x + w / 2}" y="{y + h / 2 + 24}" text-anchor="middle" font-size="13" '
+                f'fill="#1d2327">{escape(short)}</text>'
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
+    # Every interpolated text went through escape() above.
+    return Markup("".join(parts))  # noqa: S704

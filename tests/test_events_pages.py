@@ -202,7 +202,7 @@ def test_office_creates_an_event_invites_and_places_booths(client):
         },
         follow_redirects=True,
     )
-    assert "right edge" in off_grid.get_data(as_text=True)
+    assert "mép phải" in off_grid.get_data(as_text=True)
     db.session.expire_all()
     assert [(b.number, b.producer_id) for b in event.booths] == [("A1", producer.id)]
     assert [p.producer_id for p in event.participants] == [producer.id]

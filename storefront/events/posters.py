@@ -100,39 +100,72 @@ def poster_pdf(title: str, lines: Sequence[str], url: str, call_to_action: str) 
 
 
 def floor_plan_svg(event: Event, title: str, description: str) -> Markup:
-    """The event's booths on its grid, each with its number and producer, as accessible SVG."""
-    width, height = GRID_WIDTH * CELL, GRID_HEIGHT * CELL
+    """The event's booths on its grid, each with its number and producer, as accessible SVG.
+
+    The drawing is cropped to the booths (plus a cell of margin) so that it scales up as far as
+    a phone's width allows; numbers are large, names wrap onto two short lines.
+    """
+    booths = event.booths
+    if booths:
+        left = max(min(b.x for b in booths) - 1, 0)
+        top = max(min(b.y for b in booths) - 1, 0)
+        right = min(max(b.x + b.w for b in booths) + 1, GRID_WIDTH)
+        bottom = min(max(b.y + b.h for b in booths) + 1, GRID_HEIGHT)
+    else:
+        left, top, right, bottom = 0, 0, GRID_WIDTH, GRID_HEIGHT
+    x0, y0 = left * CELL, top * CELL
+    width, height = (right - left) * CELL, (bottom - top) * CELL
     parts = [
-        f'<svg class="floor-plan" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="floor-plan" viewBox="{x0} {y0} {width} {height}" role="img" '
         'aria-labelledby="floor-plan-title floor-plan-desc" xmlns="http://www.w3.org/2000/svg" '
         'font-family="DejaVu Sans, sans-serif">',
         f'<title id="floor-plan-title">{escape(title)}</title>',
         f'<desc id="floor-plan-desc">{escape(description)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f7f8f6"/>',
+        f'<rect x="{x0}" y="{y0}" width="{width}" height="{height}" fill="#f7f8f6"/>',
     ]
-    for booth in event.booths:
+    for booth in booths:
         x, y, w, h = booth.x * CELL, booth.y * CELL, booth.w * CELL, booth.h * CELL
-        taken = booth.producer is not None
-        fill = "#e7f4ee" if taken else "#ffffff"
-        name = booth.producer.name if taken else ""
-        limit = max(int(w / 9), 4)
-        short = name if len(name) <= limit else name[: limit - 1] + "…"
+        name = booth.producer.name if booth.producer is not None else ""
+        lines = _name_lines(name, max(int(w / 10), 4)) if h >= 2 * CELL else []
         parts.append(f'<g id="booth-{escape(booth.number)}">')
         parts.append(f"<title>{escape(booth.number)} {escape(name)}</title>")
         parts.append(
             f'<rect x="{x + 2}" y="{y + 2}" width="{w - 4}" height="{h - 4}" rx="6" '
-            f'fill="{fill}" stroke="#0b6e4f" stroke-width="2"/>'
+            f'fill="{"#e7f4ee" if name else "#ffffff"}" stroke="#0b6e4f" stroke-width="2"/>'
         )
+        number_y = y + 34 if lines else y + h / 2 + 10
         parts.append(
-            f'<text x="{x + w / 2}" y="{y + h / 2 + (0 if short else 8)}" text-anchor="middle" '
-            f'font-size="22" font-weight="bold" fill="#08513a">{escape(booth.number)}</text>'
+            f'<text x="{x + w / 2}" y="{number_y}" text-anchor="middle" font-size="28" '
+            f'font-weight="bold" fill="#08513a">{escape(booth.number)}</text>'
         )
-        if short:
+        for index, line in enumerate(lines):
             parts.append(
-                f'<text x="{x + w / 2}" y="{y + h / 2 + 24}" text-anchor="middle" font-size="13" '
-                f'fill="#1d2327">{escape(short)}</text>'
+                f'<text x="{x + w / 2}" y="{y + 56 + 18 * index}" text-anchor="middle" '
+                f'font-size="15" fill="#1d2327">{escape(line)}</text>'
             )
         parts.append("</g>")
     parts.append("</svg>")
     # Every interpolated text went through escape() above.
     return Markup("".join(parts))  # noqa: S704
+
+
+def _name_lines(name: str, limit: int) -> list[str]:
+    """At most two lines of ``limit`` characters, the second clipped with an ellipsis."""
+    lines: list[str] = []
+    line = ""
+    for word in name.split():
+        candidate = f"{line} {word}".strip()
+        if len(candidate) > limit and line:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    if len(lines) > 2 or len(lines[-1]) > limit:
+        second = " ".join(lines[1:]) if len(lines) > 1 else lines[0]
+        lines = (
+            [*lines[:1], second[: limit - 1] + "…"]
+            if len(lines) > 1
+            else [second[: limit - 1] + "…"]
+        )
+    return [line for line in lines if line]

@@ -50,12 +50,14 @@ class Figures:
 
     def targets(self) -> list[tuple[str, int, int]]:
         """(target key, achieved, target) for each of the plan's targets."""
-        rows = [("total", self.total, TARGET_TOTAL)]
+        rows = [
+            ("total", self.total, TARGET_TOTAL),
+            ("ready_for_five", len(self.ready_for_five), TARGET_READY_FOR_FIVE),
+        ]
         rows += [
             (f"district:{name}", self.new_in_plan_year_by_district[name], TARGET_NEW_PER_DISTRICT)
             for name in self.districts
         ]
-        rows.append(("ready_for_five", len(self.ready_for_five), TARGET_READY_FOR_FIVE))
         return rows
 
 
@@ -97,8 +99,8 @@ def compute_figures(today: date) -> Figures:
         product = certificate.product
         figures.by_stars[certificate.stars] += 1
         figures.by_group[PRODUCT_SETS[product.product_set].group.code] += 1
-        figures.by_district[district_of(product) or "—"] += 1
-        figures.by_commune[commune_now(product) or "—"] += 1
+        figures.by_district[district_of(product) or ""] += 1
+        figures.by_commune[commune_now(product) or ""] += 1
         days_left = (certificate.valid_until - today).days
         if days_left < 90:
             figures.expiring_90.append(certificate)

@@ -49,14 +49,20 @@ def _tables(figures: Figures) -> list[dict]:
             "title": _("Certified products by district (2024 units)"),
             "desc": _("Products in force, by the district named on their certificate."),
             "columns": [_("Products")],
-            "rows": [(name, [n]) for name, n in sorted(figures.by_district.items())],
+            "rows": [
+                (name or _("Place not recorded"), [n])
+                for name, n in sorted(figures.by_district.items())
+            ],
         },
         {
             "id": "communes",
             "title": _("Certified products by commune (current units)"),
             "desc": _("Products in force, by the commune that covers their address since 2025."),
             "columns": [_("Products")],
-            "rows": [(name, [n]) for name, n in sorted(figures.by_commune.items())],
+            "rows": [
+                (name or _("Place not recorded"), [n])
+                for name, n in sorted(figures.by_commune.items())
+            ],
         },
         {
             "id": "years",

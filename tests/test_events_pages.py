@@ -19,7 +19,7 @@ from storefront.events.models import (
     GiftSetComponent,
     TourismSlot,
 )
-from storefront.events.services import set_event_prices, set_featured_products
+from storefront.events.services import as_utc, set_event_prices, set_featured_products
 from storefront.extensions import db
 from tests.conftest import login, make_producer, make_product, make_user
 
@@ -256,3 +256,59 @@ def test_report_counts_visits_and_tolerates_missing_scans(client):
     html = client.get(f"/office/events/{event.id}/report").get_data(as_text=True)
     assert "HTX Nem nướng Liên Chung" in html
     assert "1</strong>" in html
+
+
+def test_producer_opens_and_removes_tourism_dates_for_own_products_only(client):
+    tour = make_product("Du lịch núi Dành", product_set=26)
+    other = make_product("Du thuyền sông Thương", product_set=26)
+    staff = make_user(Role.PRODUCER, producer=tour.producer)
+    assert client.get("/dashboard/tourism-slots").status_code == 302
+    login(client, make_user(Role.CUSTOMER))
+    assert client.get("/dashboard/tourism-slots").status_code == 403
+    client.post("/logout")
+    login(client, staff)
+    form = {"product": tour.id, "day": "2026-07-04", "start": "08:00", "capacity": 20}
+    assert client.post("/dashboard/tourism-slots", data=form).status_code == 302
+    assert client.post("/dashboard/tourism-slots", data=form).status_code == 409
+    refused = client.post("/dashboard/tourism-slots", data={**form, "product": other.id})
+    assert refused.status_code == 200  # not one of the choices: the form shows the error
+    slot = db.session.scalar(select(TourismSlot))
+    assert as_utc(slot.starts_at).hour == 1  # 08:00 in Vietnam
+    other_slot = TourismSlot(
+        product_id=other.id, starts_at=datetime(2026, 7, 4, 1, tzinfo=UTC), capacity=5
+    )
+    db.session.add(other_slot)
+    db.session.commit()
+    assert (
+        client.post(f"/dashboard/tourism-slots/{other_slot.id}/remove", data={}).status_code == 404
+    )
+    slot.booked = 1
+    db.session.commit()
+    assert client.post(f"/dashboard/tourism-slots/{slot.id}/remove", data={}).status_code == 409
+    slot.booked = 0
+    db.session.commit()
+    assert client.post(f"/dashboard/tourism-slots/{slot.id}/remove", data={}).status_code == 302
+    assert db.session.scalar(select(TourismSlot.id).where(TourismSlot.id == slot.id)) is None
+
+
+def test_office_creates_a_gift_set_from_skus(client):
+    nem = make_product("Nem nướng Liên Chung", price=60_000)
+    sam = make_product("Sâm nam núi Dành", price=30_000)
+    assert client.get("/office/gift-sets").status_code == 302
+    login(client, make_user(Role.OFFICE))
+    data = {
+        "name_vi": "Quà quê Liên Chung",
+        "price": 150_000,
+        "components": f"{nem.variants[0].sku} × 2\n{sam.variants[0].sku}",
+    }
+    bad = client.post("/office/gift-sets", data={**data, "components": "NO-SUCH-SKU x 2"})
+    assert bad.status_code == 400
+    assert client.post("/office/gift-sets", data=data).status_code == 302
+    gift = db.session.scalar(select(GiftSet))
+    assert gift.slug == "qua-que-lien-chung"
+    assert [(c.variant_id, c.quantity) for c in gift.components] == [
+        (nem.variants[0].id, 2),
+        (sam.variants[0].id, 1),
+    ]
+    html = client.get("/gift-sets/qua-que-lien-chung").get_data(as_text=True)
+    assert "120.000" in html and "30.000" in html  # 150.000 shared 120:30

@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -96,3 +97,28 @@ class RespondForm(FlaskForm):
 class FeaturedForm(FlaskForm):
     products = CheckboxList(_l("Products to feature at the booth"), coerce=int)
     submit = SubmitField(_l("Save featured products"))
+
+
+class SlotForm(FlaskForm):
+    product = SelectField(_l("Tourism product"), coerce=int)
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    start = TimeField(_l("Start time"), validators=[DataRequired()])
+    capacity = IntegerField(_l("Places"), validators=[DataRequired(), NumberRange(1, 500)])
+    label_vi = StringField(_l("Note (Vietnamese)"), validators=[Optional(), Length(max=120)])
+    label_en = StringField(_l("Note (English)"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Add the date"))
+
+
+class GiftSetForm(FlaskForm):
+    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    story_vi = TextAreaField(_l("Story (Vietnamese)"), validators=[Length(max=5000)])
+    story_en = TextAreaField(_l("Story (English)"), validators=[Length(max=5000)])
+    price = IntegerField(
+        _l("Set price (đồng)"), validators=[DataRequired(), NumberRange(1000, 100_000_000)]
+    )
+    components = TextAreaField(
+        _l("Components: one per line, SKU and quantity (BG001-1 × 2)"), validators=[DataRequired()]
+    )
+    photo = FileField(_l("Photo"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"])])
+    submit = SubmitField(_l("Create the gift set"))

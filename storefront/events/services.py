@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -12,10 +13,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..catalog.models import Product, Variant
+from ..catalog.product_sets import TOURISM_SET
 from ..catalog.services import is_sellable
 from ..core.errors import UserError
 from ..core.services import record_change
 from ..extensions import db
+from ..text import slugify
 from .models import (
     Booth,
     Event,
@@ -24,6 +27,7 @@ from .models import (
     EventPrice,
     FeaturedProduct,
     GiftSet,
+    GiftSetComponent,
     ParticipationStatus,
     TourismSlot,
 )
@@ -332,3 +336,115 @@ def set_event_prices(actor, event: Event, percent: int, product_ids: Sequence[in
     event.prices = [EventPrice(product_id=pid) for pid in sorted(set(product_ids))]
     record_change(actor, "event.prices", event, after={"percent": percent})
     db.session.commit()
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite hands back naive UTC; every time is stored in UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def add_slot(
+    actor, product: Product, starts_at: datetime, capacity: int, label_vi: str, label_en: str
+) -> TourismSlot:
+    """Open a dated slot on a tourism product; UserError if one starts at the same time."""
+    if product.product_set != TOURISM_SET:
+        raise UserError(_("Only tourism products have dates and places."))
+    taken = db.session.scalar(
+        select(TourismSlot.id).where(
+            TourismSlot.product_id == product.id,
+            TourismSlot.starts_at == starts_at.astimezone(UTC),
+        )
+    )
+    if taken is not None:
+        raise UserError(_("There is already a date at that time."), 409)
+    slot = TourismSlot(
+        product_id=product.id,
+        starts_at=starts_at.astimezone(UTC),
+        capacity=capacity,
+        label_vi=label_vi.strip(),
+        label_en=label_en.strip(),
+    )
+    db.session.add(slot)
+    db.session.flush()
+    record_change(
+        actor, "tourism.slot", slot, after={"capacity": capacity}, producer_id=product.producer_id
+    )
+    db.session.commit()
+    return slot
+
+
+def remove_slot(actor, slot: TourismSlot) -> None:
+    """Close a slot nobody has booked; UserError once places are booked."""
+    if slot.booked:
+        raise UserError(_("Places on this date are booked; it cannot be removed."), 409)
+    record_change(actor, "tourism.slot_removed", slot, producer_id=slot.product.producer_id)
+    db.session.delete(slot)
+    db.session.commit()
+
+
+COMPONENT_LINE = re.compile(
+    r"^\s*(?P<sku>[A-Za-z0-9._-]{1,64})\s*(?:[×xX*]\s*(?P<qty>\d{1,3}))?\s*$"
+)
+
+
+def parse_components(text: str) -> list[tuple[str, int]]:
+    """Lines of "SKU × quantity" (quantity 1 when left out); UserError names a bad line."""
+    components: dict[str, int] = {}
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        match = COMPONENT_LINE.match(raw)
+        quantity = int(match.group("qty") or 1) if match else 0
+        if match is None or not 1 <= quantity <= 99:
+            raise UserError(_("Cannot read this component line: %(line)s", line=raw.strip()[:80]))
+        components[match.group("sku")] = components.get(match.group("sku"), 0) + quantity
+    if not components:
+        raise UserError(_("Add at least one component."))
+    return list(components.items())
+
+
+def create_gift_set(
+    actor,
+    *,
+    name_vi: str,
+    name_en: str,
+    story_vi: str,
+    story_en: str,
+    price: int,
+    components: list[tuple[str, int]],
+    photo=None,
+) -> GiftSet:
+    """Create a gift set from (SKU, quantity) pairs; UserError for unknown SKUs."""
+    variants = {
+        v.sku: v
+        for v in db.session.scalars(
+            select(Variant).where(Variant.sku.in_([s for s, _q in components]))
+        )
+    }
+    unknown = [sku for sku, _q in components if sku not in variants]
+    if unknown:
+        raise UserError(_("Unknown SKU: %(skus)s", skus=", ".join(unknown)))
+    base = slugify(name_vi)[:150] or "goi-qua"
+    slug, n = base, 1
+    while db.session.scalar(select(GiftSet.id).where(GiftSet.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    gift_set = GiftSet(
+        slug=slug,
+        name_vi=name_vi.strip(),
+        name_en=name_en.strip(),
+        story_vi=story_vi.strip(),
+        story_en=story_en.strip(),
+        price=price,
+        photo_path=photo.path if photo else None,
+        photo_thumb_path=photo.thumb_path if photo else None,
+    )
+    gift_set.components = [
+        GiftSetComponent(variant_id=variants[sku].id, quantity=quantity)
+        for sku, quantity in components
+    ]
+    db.session.add(gift_set)
+    db.session.flush()
+    record_change(actor, "gift_set.create", gift_set, after={"price": price})
+    db.session.commit()
+    return gift_set

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,14 +23,25 @@ from ..core.templating import absolute_url, long_date
 from ..extensions import db
 from ..text import slugify
 from . import services
-from .forms import BoothForm, EventForm, FeaturedForm, InviteForm, PricesForm, RespondForm
-from .models import Event, EventParticipant, GiftSet, ParticipationStatus
+from .forms import (
+    BoothForm,
+    EventForm,
+    FeaturedForm,
+    GiftSetForm,
+    InviteForm,
+    PricesForm,
+    RespondForm,
+    SlotForm,
+)
+from .models import Event, EventParticipant, GiftSet, ParticipationStatus, TourismSlot
 from .posters import floor_plan_svg, poster_pdf
 
 bp = Blueprint("events", __name__)
 
 add_menu_item("office", "events.office_events", _l("Events"), order=60)
+add_menu_item("office", "events.office_gift_sets", _l("Gift sets"), order=61)
 add_menu_item("dashboard", "events.dashboard_events", _l("Events"), order=60)
+add_menu_item("dashboard", "events.dashboard_slots", _l("Tourism dates"), order=61)
 
 
 def _published_event(slug: str) -> Event:
@@ -387,4 +400,85 @@ def tourism_slots(product_id: int):
 @bp.app_template_filter("local_time")
 def local_time(value) -> str:
     """HH:MM in Vietnam's time zone."""
-    return value.astimezone(services.LOCAL_TZ).strftime("%H:%M")
+    return services.as_utc(value).astimezone(services.LOCAL_TZ).strftime("%H:%M")
+
+
+# Producers' tourism dates
+
+
+def _own_tourism_products() -> list[Product]:
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(
+                Product.producer_id == current_user.producer_id,
+                Product.product_set == TOURISM_SET,
+            )
+            .order_by(Product.name_vi)
+        )
+    )
+
+
+@bp.route("/dashboard/tourism-slots", methods=["GET", "POST"])
+@producer_required
+def dashboard_slots():
+    products = _own_tourism_products()
+    form = SlotForm()
+    form.product.choices = [(p.id, localized(p, "name")) for p in products]
+    if form.validate_on_submit():
+        product = next(p for p in products if p.id == form.product.data)
+        starts_at = datetime.combine(form.day.data, form.start.data, services.LOCAL_TZ)
+        services.add_slot(
+            current_user,
+            product,
+            starts_at,
+            form.capacity.data,
+            form.label_vi.data or "",
+            form.label_en.data or "",
+        )
+        flash(_("Date added."), "success")
+        return redirect(url_for("events.dashboard_slots"))
+    slots = {p.id: services.upcoming_slots(p.id) for p in products}
+    return render_template("events/dashboard_slots.html", products=products, slots=slots, form=form)
+
+
+@bp.post("/dashboard/tourism-slots/<int:slot_id>/remove")
+@producer_required
+def dashboard_remove_slot(slot_id: int):
+    slot = db.session.get(TourismSlot, slot_id)
+    if slot is None or slot.product.producer_id != current_user.producer_id:
+        abort(404)
+    services.remove_slot(current_user, slot)
+    flash(_("Date removed."), "success")
+    return redirect(url_for("events.dashboard_slots"))
+
+
+# The office's gift sets
+
+
+@bp.route("/office/gift-sets", methods=["GET", "POST"])
+@office_required
+def office_gift_sets():
+    form = GiftSetForm()
+    if form.validate_on_submit():
+        components = services.parse_components(form.components.data)
+        photo = store_image(form.photo.data.read()) if form.photo.data else None
+        gift_set = services.create_gift_set(
+            current_user,
+            name_vi=form.name_vi.data,
+            name_en=form.name_en.data or "",
+            story_vi=form.story_vi.data or "",
+            story_en=form.story_en.data or "",
+            price=form.price.data,
+            components=components,
+            photo=photo,
+        )
+        flash(_("Gift set created."), "success")
+        return redirect(url_for("events.gift_set", slug=gift_set.slug))
+    gift_sets = db.session.scalars(select(GiftSet).order_by(GiftSet.id)).all()
+    return render_template(
+        "events/office_gift_sets.html",
+        gift_sets=gift_sets,
+        form=form,
+        stock=services.gift_set_stock,
+    )

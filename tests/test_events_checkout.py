@@ -13,6 +13,7 @@ from storefront.events.checkout import (
     event_price_rule,
     gift_set_lines,
     pickup_booths,
+    pickup_label,
     stock_wanted,
 )
 from storefront.events.models import Booth, GiftSet, GiftSetComponent, TourismSlot
@@ -45,6 +46,9 @@ def test_pickup_booths_only_for_producers_with_a_booth_at_a_running_fair():
     during = datetime(2026, 6, 2, 3, tzinfo=UTC)
     booths = pickup_booths([at_fair.producer_id, elsewhere.producer_id], during)
     assert {pid: b.number for pid, b in booths.items()} == {at_fair.producer_id: "B1"}
+    assert pickup_label(booths[at_fair.producer_id]) == (
+        "Gian B1 · Hội chợ OCOP · Quảng trường 3/2 · 01/06/2026–03/06/2026"
+    )
     event.is_online = True
     db.session.commit()
     assert pickup_booths([at_fair.producer_id], during) == {}

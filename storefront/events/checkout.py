@@ -43,6 +43,15 @@ def pickup_booths(producer_ids: Iterable[int], at: datetime) -> dict[int, Booth]
     return {pid: booth for pid, booth in booths.items() if booth is not None}
 
 
+def pickup_label(booth: Booth) -> str:
+    """What an order keeps about where it is picked up: booth, event, venue and dates (Vietnamese)."""
+    event = booth.event
+    return (
+        f"Gian {booth.number} · {event.name_vi} · {event.venue} · "
+        f"{event.starts_on:%d/%m/%Y}–{event.ends_on:%d/%m/%Y}"
+    )[:300]
+
+
 @dataclass(frozen=True)
 class GiftSetLine:
     """One component of ``sets`` gift sets: its units and its share of the set price.

@@ -44,7 +44,7 @@ def pickup_booths(producer_ids: Iterable[int], at: datetime) -> dict[int, Booth]
 
 
 def pickup_label(booth: Booth) -> str:
-    """What an order keeps about where it is picked up: booth, event, venue and dates (Vietnamese)."""
+    """Where an order is picked up, as the order keeps it: booth, event, venue, dates."""
     event = booth.event
     return (
         f"Gian {booth.number} · {event.name_vi} · {event.venue} · "

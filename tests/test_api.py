@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator, FormatChecker
@@ -44,30 +43,31 @@ def validator_for(document: dict, schema_name: str) -> Draft202012Validator:
     )
 
 
-@pytest.mark.parametrize(
-    ("url", "schema_name", "count"),
-    [
-        ("/api/v1/products", "ProductPage", 3),
-        ("/api/v1/products?stars=5&lang=en", "ProductPage", 1),
-        ("/api/v1/products?group=food", "ProductPage", 3),
-        ("/api/v1/products?place=Lục Ngạn", "ProductPage", 1),
-        ("/api/v1/producers", "ProducerPage", 2),
-        ("/api/v1/certificates", "CertificatePage", 5),
-        ("/api/v1/certificates?status=revoked", "CertificatePage", 1),
-        ("/api/v1/certificates?renewal=renewed", "CertificatePage", 1),
-        ("/api/v1/certificates?status=expired", "CertificatePage", 1),
-        ("/api/v1/products?q=xyz-nothing", "ProductPage", 0),
-    ],
+MATCHING = (
+    ("/api/v1/products", "ProductPage", 3),
+    ("/api/v1/products?stars=5&lang=en", "ProductPage", 1),
+    ("/api/v1/products?group=food", "ProductPage", 3),
+    ("/api/v1/products?place=Lục Ngạn", "ProductPage", 1),
+    ("/api/v1/producers", "ProducerPage", 2),
+    ("/api/v1/certificates", "CertificatePage", 5),
+    ("/api/v1/certificates?status=revoked", "CertificatePage", 1),
+    ("/api/v1/certificates?renewal=renewed", "CertificatePage", 1),
+    ("/api/v1/certificates?status=expired", "CertificatePage", 1),
+    ("/api/v1/products?q=xyz-nothing", "ProductPage", 0),
 )
-def test_responses_match_the_openapi_document(client, url, schema_name, count):
+
+
+def test_responses_match_the_openapi_document(client):
+    """Every filter's real answer validates against the document (one seed: tests stay fast)."""
     seed()
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"] == "3.1.0"
-    response = client.get(url)
-    assert response.status_code == 200
-    body = response.get_json()
-    validator_for(document, schema_name).validate(body)
-    assert body["total"] == count
+    for url, schema_name, count in MATCHING:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.get_json()
+        validator_for(document, schema_name).validate(body)
+        assert body["total"] == count, url
 
 
 def test_product_json_shows_what_the_catalog_shows(client):
@@ -95,25 +95,25 @@ def test_pagination_links_walk_every_item(client):
     assert sorted(seen) == sorted(set(seen)) and len(seen) == 5
 
 
-@pytest.mark.parametrize(
-    ("url", "words"),
-    [
-        ("/api/v1/products?stars=9", "stars"),
-        ("/api/v1/products?page=x", "page"),
-        ("/api/v1/products?per_page=1000", "per_page"),
-        ("/api/v1/products?group=toys", "group"),
-        ("/api/v1/certificates?status=lost", "status"),
-        ("/api/v1/producers?kind=bank", "kind"),
-        ("/api/v1/products?q=" + "a" * 300, "q"),
-    ],
+REFUSED = (
+    ("/api/v1/products?stars=9", "stars"),
+    ("/api/v1/products?page=x", "page"),
+    ("/api/v1/products?per_page=1000", "per_page"),
+    ("/api/v1/products?group=toys", "group"),
+    ("/api/v1/certificates?status=lost", "status"),
+    ("/api/v1/producers?kind=bank", "kind"),
+    ("/api/v1/products?q=" + "a" * 300, "q"),
 )
-def test_bad_parameters_get_a_clear_400_in_json(client, url, words):
+
+
+def test_bad_parameters_get_a_clear_400_in_json(client):
     document = client.get("/api/v1/openapi.json").get_json()
-    response = client.get(url)
-    assert response.status_code == 400
-    body = response.get_json()
-    validator_for(document, "Error").validate(body)
-    assert words in body["error"]["message"]
+    for url, words in REFUSED:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        body = response.get_json()
+        validator_for(document, "Error").validate(body)
+        assert words in body["error"]["message"], url
 
 
 def test_unknown_api_path_is_a_json_404(client):

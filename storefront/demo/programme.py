@@ -162,6 +162,7 @@ def _tourism_slots(today: date) -> None:
             )
         )
         known = {k.astimezone(UTC) if k.tzinfo else k.replace(tzinfo=UTC) for k in known}
+        first_saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
         for offset in range(1, 22):
             day = today + timedelta(days=offset)
             if day.weekday() not in (5, 6):  # weekends only
@@ -170,7 +171,8 @@ def _tourism_slots(today: date) -> None:
                 starts_at = datetime.combine(day, time(hour), LOCAL_TZ).astimezone(UTC)
                 if starts_at in known:
                     continue
-                booked = 0 if offset > 3 else capacity  # the first weekend is already full
+                # The coming weekend is already fully booked, so the demo shows both states.
+                booked = capacity if day <= first_saturday + timedelta(days=1) else 0
                 db.session.add(
                     TourismSlot(
                         product_id=product.id, starts_at=starts_at, capacity=capacity, booked=booked

@@ -222,7 +222,17 @@ def _picture(title: str, colours) -> bytes:
     bold = ImageFont.truetype(str(FONTS / "DejaVuSans-Bold.ttf"), 48)
     small = ImageFont.truetype(str(FONTS / "DejaVuSans.ttf"), 28)
     draw.text((50, 60), "Gói quà tặng OCOP", font=small, fill=(255, 226, 120))
-    draw.text((50, 200), title, font=bold, fill=(255, 255, 255))
+    lines, line = [], ""
+    for word in title.split():
+        candidate = f"{line} {word}".strip()
+        if draw.textlength(candidate, font=bold) > width - 100 and line:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    for index, text in enumerate(lines):
+        draw.text((50, 170 + 64 * index), text, font=bold, fill=(255, 255, 255))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

@@ -20,6 +20,9 @@ BLUEPRINTS = (
     "cart",
     "orders",
     "payments",
+    "programme",
+    "api",
+    "events",
 )
 
 # Feature packages with a ``commands.register(app)`` function.

@@ -6,4 +6,15 @@ from .catalog.models import Certificate, Producer, Product, ProductImage, Varian
 from .core.models import AuditEntry, OutboxMessage  # noqa: F401
 from .orders.models import Order, OrderGroup, OrderLine  # noqa: F401
 from .payments.models import CardPayment, ProducerPaymentMethod, WebhookEvent  # noqa: F401
+from .events.models import (  # noqa: F401
+    Booth,
+    Event,
+    EventDailyVisit,
+    EventParticipant,
+    EventPrice,
+    FeaturedProduct,
+    GiftSet,
+    GiftSetComponent,
+    TourismSlot,
+)
 from .places.models import Place  # noqa: F401

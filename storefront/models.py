@@ -4,8 +4,6 @@ from .accounts.models import User  # noqa: F401
 from .cart.models import Cart, CartItem  # noqa: F401
 from .catalog.models import Certificate, Producer, Product, ProductImage, Variant  # noqa: F401
 from .core.models import AuditEntry, OutboxMessage  # noqa: F401
-from .orders.models import Order, OrderGroup, OrderLine  # noqa: F401
-from .payments.models import CardPayment, ProducerPaymentMethod, WebhookEvent  # noqa: F401
 from .events.models import (  # noqa: F401
     Booth,
     Event,
@@ -17,4 +15,6 @@ from .events.models import (  # noqa: F401
     GiftSetComponent,
     TourismSlot,
 )
+from .orders.models import Order, OrderGroup, OrderLine  # noqa: F401
+from .payments.models import CardPayment, ProducerPaymentMethod, WebhookEvent  # noqa: F401
 from .places.models import Place  # noqa: F401

@@ -90,11 +90,12 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('variant_id', sa.Integer(), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('ref_id', sa.Integer(), nullable=False),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_cart_items_quantity_positive')),
     sa.ForeignKeyConstraint(['cart_id'], ['carts.id'], name=op.f('fk_cart_items_cart_id_carts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['variant_id'], ['variants.id'], name=op.f('fk_cart_items_variant_id_variants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cart_items')),
-    sa.UniqueConstraint('cart_id', 'kind', 'variant_id', name='cart_kind_variant')
+    sa.UniqueConstraint('cart_id', 'kind', 'variant_id', 'ref_id', name='cart_kind_variant')
     )
     with op.batch_alter_table('cart_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cart_items_cart_id'), ['cart_id'], unique=False)
@@ -112,6 +113,7 @@ def upgrade():
     sa.Column('total', sa.BigInteger(), nullable=False),
     sa.Column('carrier', sa.String(length=80), nullable=True),
     sa.Column('tracking_number', sa.String(length=80), nullable=True),
+    sa.Column('pickup_at', sa.String(length=300), nullable=True),
     sa.Column('cancel_reason', sa.String(length=300), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -135,6 +137,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('ref_id', sa.Integer(), nullable=False),
     sa.Column('variant_id', sa.Integer(), nullable=True),
     sa.Column('product_name', sa.String(length=200), nullable=False),
     sa.Column('variant_label', sa.String(length=120), nullable=False),

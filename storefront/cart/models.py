@@ -38,7 +38,7 @@ class CartItem(db.Model):
 
     __tablename__ = "cart_items"
     __table_args__ = (
-        UniqueConstraint("cart_id", "kind", "variant_id", name="cart_kind_variant"),
+        UniqueConstraint("cart_id", "kind", "variant_id", "ref_id", name="cart_kind_variant"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
@@ -47,6 +47,8 @@ class CartItem(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="product")
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
     quantity: Mapped[int] = mapped_column(Integer)
+    # The gift set (kind "gift_set") or tourism slot (kind "tour") the line is for; 0 otherwise.
+    ref_id: Mapped[int] = mapped_column(Integer, default=0)
 
     cart: Mapped[Cart] = relationship(back_populates="items")
     variant: Mapped[Variant] = relationship(lazy="joined")

@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, session
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,8 +15,11 @@ from ..catalog.models import Product, Variant
 from ..catalog.services import is_sellable
 from ..core.errors import UserError
 from ..core.i18n import localized
+from ..events import checkout as events_checkout
+from ..events.models import GiftSet
+from ..events.services import as_utc, gift_set_stock
 from ..extensions import db
-from ..orders.pricing import Line, price_line
+from ..orders.pricing import Line, list_price, price_line
 from .models import Cart, CartItem
 
 SESSION_KEY = "cart"
@@ -130,6 +134,67 @@ def add_item(cart: Cart, variant_id: int, quantity: int, today: date | None = No
     return item
 
 
+def add_gift_set(cart: Cart, gift_set_id: int, sets: int, today: date | None = None) -> CartItem:
+    """Add gift sets; their components' stock must allow them (UserError otherwise)."""
+    item = next((i for i in cart.items if i.kind == "gift_set" and i.ref_id == gift_set_id), None)
+    wanted = sets + (item.quantity if item else 0)
+    if wanted > MAX_QUANTITY:
+        raise UserError(_("You can buy at most %(n)d of one item.", n=MAX_QUANTITY))
+    lines = events_checkout.gift_set_lines(gift_set_id, wanted, today or date.today())
+    if item is None:
+        # The first component's variant anchors the item; its lines come from the gift set.
+        item = CartItem(kind="gift_set", variant=lines[0].variant, ref_id=gift_set_id, quantity=0)
+        cart.items.append(item)
+    item.quantity = wanted
+    touch(cart)
+    db.session.commit()
+    return item
+
+
+def add_tour(cart: Cart, slot_id: int, places: int) -> CartItem:
+    """Add places on a tourism slot that has them left (UserError otherwise)."""
+    item = next((i for i in cart.items if i.kind == "tour" and i.ref_id == slot_id), None)
+    wanted = places + (item.quantity if item else 0)
+    if wanted > MAX_QUANTITY:
+        raise UserError(_("You can buy at most %(n)d of one item.", n=MAX_QUANTITY))
+    slot = events_checkout.bookable_slot(slot_id, wanted, now())
+    ticket = next((v for v in slot.product.variants if v.is_active), None)
+    if ticket is None:
+        raise UserError(_("This product cannot be bought at the moment."), 409)
+    if item is None:
+        item = CartItem(kind="tour", variant=ticket, ref_id=slot_id, quantity=0)
+        cart.items.append(item)
+    item.quantity = wanted
+    touch(cart)
+    db.session.commit()
+    return item
+
+
+def _check_item(item: CartItem, quantity: int) -> None:
+    """Whether ``quantity`` of the item can be had: stock, sets the components allow, places."""
+    if item.kind == "gift_set":
+        events_checkout.gift_set_lines(item.ref_id, quantity, date.today())
+    elif item.kind == "tour":
+        events_checkout.bookable_slot(item.ref_id, quantity, now())
+    else:
+        _check_stock(item.variant, quantity)
+
+
+def _available(item: CartItem, today: date) -> int:
+    """How many of the item can be bought now (0 when it no longer can)."""
+    if item.kind == "gift_set":
+        gift_set = db.session.get(GiftSet, item.ref_id)
+        return gift_set_stock(gift_set, today) if gift_set is not None else 0
+    if item.kind == "tour":
+        try:
+            return events_checkout.bookable_slot(item.ref_id, 1, now()).places_left
+        except UserError:
+            return 0
+    if sellable_variant(item.variant_id, today) is None:
+        return 0
+    return item.variant.stock
+
+
 def _check_stock(variant: Variant, wanted: int) -> None:
     if variant.stock < wanted:
         name = f"{localized(variant.product, 'name')} ({localized(variant, 'label')})"
@@ -147,7 +212,7 @@ def _item(cart: Cart, item_id: int) -> CartItem:
 
 def set_quantity(cart: Cart, item_id: int, quantity: int) -> None:
     item = _item(cart, item_id)
-    _check_stock(item.variant, quantity)
+    _check_item(item, quantity)
     item.quantity = quantity
     touch(cart)
     db.session.commit()
@@ -168,17 +233,18 @@ def review(cart: Cart, today: date | None = None) -> list[str]:
     problems: list[str] = []
     sellable = sellable_ids({item.variant_id for item in cart.items}, today)
     for item in list(cart.items):
-        name = f"{localized(item.variant.product, 'name')} ({localized(item.variant, 'label')})"
-        if item.variant_id not in sellable:
+        name = _item_name(item)
+        available = _available(item, today)
+        if item.kind == "product" and item.variant_id not in sellable:
             problems.append(
                 _("%(name)s can no longer be bought and was removed from your cart.", name=name)
             )
             cart.items.remove(item)
-        elif item.variant.stock == 0:
+        elif available == 0:
             problems.append(_("%(name)s is sold out and was removed from your cart.", name=name))
             cart.items.remove(item)
-        elif item.quantity > item.variant.stock:
-            item.quantity = item.variant.stock
+        elif item.quantity > available:
+            item.quantity = available
             problems.append(
                 _("Only %(n)d of %(name)s left: your cart was updated.", n=item.quantity, name=name)
             )
@@ -188,10 +254,53 @@ def review(cart: Cart, today: date | None = None) -> list[str]:
     return problems
 
 
+def _item_name(item: CartItem) -> str:
+    if item.kind == "gift_set":
+        gift_set = db.session.get(GiftSet, item.ref_id)
+        return localized(gift_set, "name") if gift_set is not None else ""
+    return f"{localized(item.variant.product, 'name')} ({localized(item.variant, 'label')})"
+
+
 def lines(cart: Cart, at: datetime | None = None) -> list[Line]:
-    """The cart's lines priced now by the server (never from anything posted)."""
+    """The cart's lines priced now by the server (never from anything posted).
+
+    A gift set gives one line per component, priced at its share of the set price, so each
+    producer's part gets its own components; a tour gives a line for its places.
+    """
     at = at or now()
-    return [price_line(item.variant, item.quantity, at, item.kind) for item in cart.items]
+    result: list[Line] = []
+    for item in cart.items:
+        if item.kind == "gift_set":
+            for part in events_checkout.gift_set_lines(item.ref_id, item.quantity, at.date()):
+                label = (
+                    f"{localized(part.gift_set, 'name')} · {localized(part.variant, 'label')}"
+                    f" × {part.units_per_set}"
+                )
+                result.append(
+                    Line(
+                        "gift_set",
+                        part.variant,
+                        item.quantity,
+                        part.share,
+                        item.id,
+                        part.units_per_set,
+                        item.ref_id,
+                        label,
+                    )
+                )
+        elif item.kind == "tour":
+            slot = events_checkout.bookable_slot(item.ref_id, item.quantity, at)
+            when = format_datetime(as_utc(slot.starts_at), "short")
+            label = f"{localized(item.variant, 'label')} · {when}"
+            price = list_price(item.variant, item.quantity, at)
+            result.append(
+                Line("tour", item.variant, item.quantity, price, item.id, 0, item.ref_id, label)
+            )
+        else:
+            line = price_line(item.variant, item.quantity, at, item.kind)
+            line.item_id = item.id
+            result.append(line)
+    return result
 
 
 def count_for_visitor() -> int:
@@ -218,16 +327,24 @@ def merge_guest_cart(user_id: int) -> None:
         return
     for item in guest.items:
         existing = next(
-            (i for i in mine.items if i.variant_id == item.variant_id and i.kind == item.kind),
+            (
+                i
+                for i in mine.items
+                if (i.kind, i.variant_id, i.ref_id) == (item.kind, item.variant_id, item.ref_id)
+            ),
             None,
         )
         total = min(
             item.quantity + (existing.quantity if existing else 0),
             MAX_QUANTITY,
-            max(item.variant.stock, 1),
+            max(_available(item, date.today()), 1),
         )
         if existing is None:
-            mine.items.append(CartItem(kind=item.kind, variant_id=item.variant_id, quantity=total))
+            mine.items.append(
+                CartItem(
+                    kind=item.kind, variant_id=item.variant_id, ref_id=item.ref_id, quantity=total
+                )
+            )
         else:
             existing.quantity = total
     db.session.delete(guest)

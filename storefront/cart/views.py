@@ -58,6 +58,26 @@ def add():
     return redirect(url_for("cart.view"), code=303)
 
 
+@bp.post("/cart/add-gift-set")
+def add_gift_set():
+    gift_set_id = services.parse_id(request.form.get("gift_set_id"))
+    sets = services.parse_quantity(request.form.get("quantity", "1"))
+    cart = services.current_cart(create=True)
+    services.add_gift_set(cart, gift_set_id, sets)
+    flash(_("The gift set is in your cart."))
+    return redirect(url_for("cart.view"), code=303)
+
+
+@bp.post("/cart/add-tour")
+def add_tour():
+    slot_id = services.parse_id(request.form.get("slot_id"))
+    places = services.parse_quantity(request.form.get("quantity", "1"))
+    cart = services.current_cart(create=True)
+    services.add_tour(cart, slot_id, places)
+    flash(_("Your places are in your cart; they are held once you check out."))
+    return redirect(url_for("cart.view"), code=303)
+
+
 @bp.post("/cart/items/<int:item_id>")
 def update(item_id: int):
     cart = services.current_cart()

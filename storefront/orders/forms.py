@@ -10,6 +10,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -47,6 +48,8 @@ class CheckoutForm(FlaskForm):
     )
     note = TextAreaField(_l("Note for the producers (optional)"), validators=[Length(max=1000)])
     payment_method = RadioField(_l("Payment"), validators=[DataRequired()])
+    # Producer ids; the service keeps only those with a booth at a fair running now.
+    pickup = SelectMultipleField(coerce=int, validate_choice=False)
 
     def validate_commune(self, field: SelectField) -> None:
         if self.commune_parents.get(field.data) != self.province.data:

@@ -106,6 +106,8 @@ class Order(db.Model):
     total: Mapped[int] = mapped_column(BigInteger)
     carrier: Mapped[str | None] = mapped_column(String(80))
     tracking_number: Mapped[str | None] = mapped_column(String(80))
+    # Where the buyer collects the order instead of delivery (an event booth), as it was then.
+    pickup_at: Mapped[str | None] = mapped_column(String(300))
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -134,6 +136,8 @@ class OrderLine(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="product")
+    # The gift set or tourism slot the line was bought for (0 for a plain product).
+    ref_id: Mapped[int] = mapped_column(Integer, default=0)
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"), index=True)
     product_name: Mapped[str] = mapped_column(String(200))
     variant_label: Mapped[str] = mapped_column(String(120))

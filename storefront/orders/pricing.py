@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ..catalog.models import Producer, Variant
 from ..core.i18n import localized
+from ..events.checkout import event_price_rule
 
 # A rule returns a unit price for (variant, quantity, at), or None to let the next rule decide.
 PriceRule = Callable[[Variant, int, datetime], int | None]
@@ -30,6 +31,18 @@ class Line:
     variant: Variant
     quantity: int
     unit_price: int
+    # The cart item the line comes from (a gift set gives one line per component).
+    item_id: int | None = None
+    # Stock units one unit of the line takes: a gift set component's count; 0 for a tour place.
+    units_per_quantity: int = 1
+    # The gift set or tourism slot the line is for; 0 for a plain product.
+    ref_id: int = 0
+    # Replaces the variant's label (the gift set and component, or the tour's date).
+    label: str | None = None
+
+    @property
+    def stock_units(self) -> int:
+        return self.quantity * self.units_per_quantity
 
     @property
     def total(self) -> int:
@@ -45,7 +58,7 @@ class Line:
 
     @property
     def variant_label(self) -> str:
-        return localized(self.variant, "label")
+        return self.label or localized(self.variant, "label")
 
 
 def list_price(variant: Variant, quantity: int, at: datetime) -> int:
@@ -58,6 +71,7 @@ def list_price(variant: Variant, quantity: int, at: datetime) -> int:
 
 
 LINE_KINDS["product"] = list_price
+PRICE_RULES.append(event_price_rule)
 
 
 def price_line(variant: Variant, quantity: int, at: datetime, kind: str = "product") -> Line:
@@ -78,6 +92,8 @@ class ProducerPart:
 
     producer: Producer
     lines: list[Line] = field(default_factory=list)
+    # Set when the buyer collects this part at the producer's event booth: no delivery fee.
+    pickup_at: str | None = None
 
     @property
     def subtotal(self) -> int:
@@ -85,7 +101,7 @@ class ProducerPart:
 
     @property
     def delivery_fee(self) -> int:
-        return delivery_fee(self.producer, self.subtotal)
+        return 0 if self.pickup_at else delivery_fee(self.producer, self.subtotal)
 
     @property
     def total(self) -> int:

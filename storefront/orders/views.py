@@ -26,6 +26,7 @@ from ..cart import services as carts
 from ..core.errors import UserError
 from ..core.i18n import current_language
 from ..core.nav import add_menu_item
+from ..events.checkout import pickup_booths
 from ..extensions import db, limiter
 from ..payments.providers import PROVIDERS, enabled_methods
 from ..payments.services import bank_account_for, transfer_qr_svg
@@ -116,6 +117,7 @@ def checkout():
             place_id=int(form.commune.data),
             note=form.note.data or "",
             payment_method=form.payment_method.data,
+            pickup_producer_ids=frozenset(form.pickup.data or ()),
         )
         group = services.place_order(
             cart,
@@ -129,8 +131,14 @@ def checkout():
         return redirect(url_for("orders.group", code=group.code), code=303)
     # A POST that reaches here did not validate: show the form again with its errors.
     status = 400 if request.method == "POST" else 200
+    booths = pickup_booths([part.producer.id for part in parts], carts.now())
     return render_template(
-        "orders/checkout.html", form=form, parts=parts, methods=methods, no_method=not methods
+        "orders/checkout.html",
+        form=form,
+        parts=parts,
+        methods=methods,
+        no_method=not methods,
+        booths=booths,
     ), status
 
 

@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "core",
     "catalog",
     "accounts",
+    "trace",
 )
 
 # Feature packages with a ``commands.register(app)`` function.
@@ -24,6 +25,7 @@ COMMANDS = (
     "places",
     "demo",
     "accounts",
+    "trace",
 )
 
 

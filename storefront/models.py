@@ -4,3 +4,14 @@ from .accounts.models import User  # noqa: F401
 from .catalog.models import Certificate, Producer, Product, ProductImage, Variant  # noqa: F401
 from .core.models import AuditEntry, OutboxMessage  # noqa: F401
 from .places.models import Place  # noqa: F401
+from .trace.models import (  # noqa: F401
+    AreaStandard,
+    Batch,
+    EventAttachment,
+    GrowingArea,
+    ProblemReport,
+    Stamp,
+    StampRun,
+    StampScan,
+    TraceEvent,
+)

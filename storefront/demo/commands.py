@@ -13,11 +13,13 @@ from ..catalog.models import Producer
 from ..extensions import db
 from .accounts import load_accounts, logins
 from .catalog import load_catalog
+from .trace import load_trace
 
 # Each step is idempotent; features append theirs in dependency order.
 STEPS: list[tuple[str, Callable[[], object]]] = [
     ("catalog", load_catalog),
     ("accounts", load_accounts),
+    ("trace", load_trace),
 ]
 
 demo = AppGroup("demo", help="Demo data.")

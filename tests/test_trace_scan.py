@@ -68,6 +68,7 @@ def test_scan_page_in_vietnamese_by_default(client):
     page = client.get(f"/t/{stamps[0].code}").get_data(as_text=True)
     assert "Tem OCOP chính hãng" in page
     assert '<html lang="vi">' in page
+    assert "32,50 ha" in page and "Thị trường: Hoa Kỳ" in page
 
 
 def test_scans_store_no_ip_and_count_devices_not_hits(client, app):

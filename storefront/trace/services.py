@@ -334,7 +334,7 @@ def record_scan(stamp: Stamp, device_token: str, now: datetime | None = None) ->
         reasons.append("late")
     if reasons:
         return ScanResult(Verdict.WARNING, devices, first, reasons)
-    if first_now or devices <= 1:
+    if first_now:
         return ScanResult(Verdict.FIRST, devices, first, [])
     return ScanResult(Verdict.SEEN, devices, first, [])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date
+from decimal import Decimal
 
 from babel import dates as babel_dates
 from flask import (
@@ -18,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -319,10 +321,17 @@ def event_local_time(event: TraceEvent) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(parse_offset(event.tz_offset))
+    pattern = "d MMM yyyy, HH:mm" if current_language() == "en" else "HH:mm, dd/MM/yyyy"
     text = babel_dates.format_datetime(
-        local, "medium", tzinfo=local.tzinfo, locale=current_language()
+        local, pattern, tzinfo=local.tzinfo, locale=current_language()
     )
     return f"{text} (UTC{event.tz_offset})"
+
+
+@bp.app_template_filter("hectares")
+def hectares(area: GrowingArea) -> str:
+    """The area in hectares with two decimals in the visitor's notation: 32,50 or 32.50."""
+    return format_decimal(Decimal(area.hectares_x100) / 100, format="#,##0.00")
 
 
 from . import backoffice  # noqa: E402,F401  (registers the dashboard and office pages on bp)

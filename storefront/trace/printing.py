@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +19,7 @@ from html import escape
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -27,6 +30,10 @@ from . import qr
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 CHUNK = 250  # stamps per task handed to a worker process
+
+# Page streams are zlib-compressed binary; ASCII85 on top only makes them 25 % larger, and without
+# reportlab's C accelerator it is pure Python and takes a third of the render time.
+rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,10 @@ def _path_bodies(urls: Sequence[str], workers: int) -> Iterable[tuple[int, str]]
     """QR path bodies in order; spread over ``workers`` processes for large runs."""
     if workers <= 1 or len(urls) < 2 * CHUNK:
         return map(qr.path_body, urls)
-    # spawn: the caller may be a web process with threads, where fork is unsafe.
-    context = multiprocessing.get_context("spawn")
+    # fork starts workers in milliseconds, but is unsafe once the process has other threads
+    # (a web server); spawn then, at the price of importing the package again in each worker.
+    single_threaded = threading.active_count() == 1 and os.name == "posix"
+    context = multiprocessing.get_context("fork" if single_threaded else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     results = pool.map(qr.path_body, urls, chunksize=CHUNK)
 

@@ -66,3 +66,26 @@ def test_forged_and_recalled_pages_on_a_phone(page, live_server, screenshot):
     page.goto(f"{live_server}/t/{stamps[0].code}?lang=vi")
     assert page.locator(".verdict h1").inner_text() == "Lô hàng này đã bị thu hồi"
     screenshot("recalled")
+
+
+def test_producer_prints_stamps_and_the_page_refreshes_until_ready(page, live_server, screenshot):
+    from storefront.accounts.models import Role
+    from tests.conftest import PASSWORD, make_user
+
+    batch = make_batch()
+    owner = make_user(Role.PRODUCER, producer=batch.product.producer)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/login?lang=en")
+    page.fill("input[name=email]", owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit] >> nth=-1")
+    page.goto(f"{live_server}/dashboard/batches/{batch.id}")
+    screenshot("batch")
+    page.fill("input[name=count]", "120")
+    page.select_option("select[name=layout]", "a4")
+    page.click("text=Issue and render")
+    page.wait_for_selector("text=Download the stamps", timeout=20000)
+    screenshot("run")
+    with page.expect_download() as download:
+        page.click("text=Download the stamps")
+    assert download.value.suggested_filename.endswith(".pdf")

@@ -305,9 +305,13 @@ def run(run_id: int):
     voided = db.session.scalar(
         select(func.count()).where(Stamp.run_id == item.id, Stamp.voided_at.is_not(None))
     )
+    samples = db.session.scalars(
+        select(Stamp).where(Stamp.run_id == item.id).order_by(Stamp.serial).limit(3)
+    ).all()
     return render_template(
         "trace/run.html",
         run=item,
+        samples=samples,
         voided=voided,
         void_form=ReasonForm(),
         stamp_form=VoidStampForm(),

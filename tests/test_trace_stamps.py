@@ -195,3 +195,10 @@ def test_voiding_a_stamp_and_a_run(client):
         ).status_code
         == 404
     )
+
+
+def test_a_second_run_continues_the_batch_serials():
+    batch = make_batch()
+    make_stamps(batch, 3)
+    second, _ = make_stamps(batch, 2)
+    assert [s.serial for s in second] == ["000004", "000005"]

@@ -192,8 +192,12 @@ def issue_stamps(
     stored, only their keyed hashes, so the PIN sheet made from these pairs is the only copy.
     """
     key = signing_key()
-    last = db.session.scalar(select(func.max(Stamp.serial)).where(Stamp.batch_id == batch.id))
-    start = int(last) + 1 if last else 1
+    # Stamps are never deleted (voided ones stay), so the count gives the next serial; the
+    # unique (batch_id, serial) constraint refuses a clash if two runs of one batch overlap.
+    issued = db.session.scalar(
+        select(func.count()).select_from(Stamp).where(Stamp.batch_id == batch.id)
+    )
+    start = issued + 1
     rows: list[dict[str, Any]] = []
     pins: list[tuple[str, str]] = []
     for number in range(start, start + count):

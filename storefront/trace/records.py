@@ -26,7 +26,7 @@ from .models import (
     GrowingArea,
     TraceEvent,
 )
-from .services import store_pdf
+from .services import check_pdf, store_pdf
 
 MAX_POLYGON_POINTS = 2000
 
@@ -257,6 +257,8 @@ def add_event(batch: Batch, values: dict[str, Any], actor: Any) -> TraceEvent:
         ilmd = {"harvestDate": when.date().isoformat()}
     photos = [p for p in values.get("photos") or [] if p]
     pdfs = [p for p in values.get("pdfs") or [] if p]
+    for data in pdfs:  # check every file before writing any, so a bad one leaves nothing behind
+        check_pdf(data)
     stored_photos = [store_image(data) for data in photos]
     stored_pdfs = [(store_pdf(data), len(data)) for data in pdfs]
     event = TraceEvent(

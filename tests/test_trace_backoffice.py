@@ -240,6 +240,11 @@ def test_producer_adds_a_harvest_with_a_photo_and_a_lab_report(owner_client):
     assert event.event_time.hour == 22  # 05:30 at +07:00 is 22:30 UTC the day before
     kinds = sorted(a.kind for a in db.session.scalars(select(EventAttachment)))
     assert kinds == ["pdf", "photo"]
+    stamps, _ = make_stamps(batch, 1)
+    page = owner_client.get(f"/t/{stamps[0].code}").get_data(as_text=True)
+    photo = db.session.scalar(select(EventAttachment).where(EventAttachment.kind == "photo"))
+    assert photo.thumb_path in page and 'loading="lazy"' in page
+    assert "Đồi vải Phượng Sơn" in page and "Phiếu kết quả kiểm nghiệm (PDF)" in page
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from . import qr
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 CHUNK = 250  # stamps per task handed to a worker process
+ALPHABET_USED = "0123456789ABCDEFGHJKMNPQRSTVWXYZ-# "
 
 # Page streams are zlib-compressed binary; ASCII85 on top only makes them 25 % larger, and without
 # reportlab's C accelerator it is pure Python and takes a third of the render time.
@@ -83,7 +84,8 @@ def stars_text(stars: int) -> str:
 
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
+    # asciiReadable: ASCII keeps its own codes in the first subset (cell_ops relies on it).
+    pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf"), asciiReadable=True))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
@@ -103,18 +105,58 @@ def _wrap(text: str, font: str, size: float, width: float, lines: int) -> list[s
     return out
 
 
-def _path_bodies(urls: Sequence[str], workers: int) -> Iterable[tuple[int, str]]:
-    """QR path bodies in order; spread over ``workers`` processes for large runs."""
-    if workers <= 1 or len(urls) < 2 * CHUNK:
-        return map(qr.path_body, urls)
+@dataclass(frozen=True)
+class CellJob:
+    """Everything a worker needs to write one stamp's cell as PDF operators."""
+
+    stamp: StampText
+    x: float  # the cell's top-left corner
+    y: float
+    sheet: Layout
+    font: str  # the PDF name of DejaVu Sans' first subset, where ASCII maps to itself
+    form: str  # the PDF name of the shared label form
+    with_form: bool  # False for the page's first cell, whose form the canvas draws itself
+
+
+def cell_ops(job: CellJob) -> str:
+    """One cell as PDF operators: the shared form, the QR as one path, the code and serial.
+
+    Built in worker processes, so the main process only appends finished page streams. Codes
+    and serials are ASCII (Crockford letters, digits, "-" and "#"), which the first subset of a
+    reportlab TrueType font maps to themselves, so they can be written as plain strings.
+    """
+    register_fonts()
+    sheet, x, y = job.sheet, job.x, job.y
+    cell_w, cell_h = sheet.cell
+    rows, body = qr.path_body(job.stamp.url)
+    width = rows * sheet.module
+    parts = []
+    if job.with_form:
+        parts.append(f"q 1 0 0 1 {x:.2f} {y - cell_h:.2f} cm /{job.form} Do Q")
+    parts.append(qr.place_ops(rows, body, x + (cell_w - width) / 2, y - 7.5 * mm, sheet.module))
+    code = grouped(job.stamp.code)
+    code_x = x + (cell_w - pdfmetrics.stringWidth(code, FONT, 6.6)) / 2
+    serial = f"#{job.stamp.serial}"
+    serial_x = x + cell_w - 2.5 * mm - pdfmetrics.stringWidth(serial, FONT, 5.5)
+    parts.append(
+        f"BT /{job.font} 6.6 Tf 1 0 0 1 {code_x:.2f} {y - 10.7 * mm - width:.2f} Tm ({code}) Tj "
+        f"/{job.font} 5.5 Tf 1 0 0 1 {serial_x:.2f} {y - 5 * mm:.2f} Tm ({serial}) Tj ET"
+    )
+    return "\n".join(parts)
+
+
+def _cells(jobs: Sequence[CellJob], workers: int) -> Iterable[str]:
+    """Cell operators in order; spread over ``workers`` processes for large runs."""
+    if workers <= 1 or len(jobs) < 2 * CHUNK:
+        return map(cell_ops, jobs)
     # fork starts workers in milliseconds, but is unsafe once the process has other threads
     # (a web server); spawn then, at the price of importing the package again in each worker.
     single_threaded = threading.active_count() == 1 and os.name == "posix"
     context = multiprocessing.get_context("fork" if single_threaded else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    results = pool.map(qr.path_body, urls, chunksize=CHUNK)
+    results = pool.map(cell_ops, jobs, chunksize=CHUNK)
 
-    def ordered() -> Iterable[tuple[int, str]]:
+    def ordered() -> Iterable[str]:
         try:
             yield from results
         finally:
@@ -139,31 +181,36 @@ def render_pdf(
     canvas.setAuthor("OCOP")
     cell_w, cell_h = sheet.cell
     _label_form(canvas, label, cell_w, cell_h)
+    font = pdfmetrics.getFont(FONT)
+    if font.splitString(ALPHABET_USED, canvas._doc) != [(0, ALPHABET_USED.encode())]:
+        raise RuntimeError("DejaVu Sans no longer maps ASCII to itself in its first subset")
+    font_name = font.getSubsetInternalName(0, canvas._doc)[1:]
+    form_name = canvas._doc.getXObjectName("label")
     per_page = sheet.columns * sheet.rows
-    bodies = _path_bodies([s.url for s in stamps], workers)
     top = sheet.page[1] - sheet.margin[1]
-    qr_width = 0.0
-    for index, (stamp, (rows, body)) in enumerate(zip(stamps, bodies, strict=True)):
+    jobs = []
+    for index, stamp in enumerate(stamps):
         slot = index % per_page
-        if slot == 0 and index:
-            canvas.showPage()
-            if progress:
-                progress(index)
         x = sheet.margin[0] + (slot % sheet.columns) * cell_w
         y = top - (slot // sheet.columns) * cell_h
-        canvas.saveState()
-        canvas.translate(x, y - cell_h)
-        canvas.doForm("label")
-        canvas.restoreState()
-        qr_width = rows * sheet.module
-        left = x + (cell_w - qr_width) / 2
-        canvas.addLiteral(qr.place_ops(rows, body, left, y - 7.5 * mm, sheet.module))
-        canvas.setFont(FONT, 6.6)
-        canvas.drawCentredString(
-            x + cell_w / 2, y - 7.5 * mm - qr_width - 3.2 * mm, grouped(stamp.code)
-        )
-        canvas.setFont(FONT, 5.5)
-        canvas.drawRightString(x + cell_w - 2.5 * mm, y - 5 * mm, f"#{stamp.serial}")
+        jobs.append(CellJob(stamp, x, y, sheet, font_name, form_name, slot != 0))
+    page: list[str] = []
+    for index, (job, ops) in enumerate(zip(jobs, _cells(jobs, workers), strict=True)):
+        if index % per_page == 0:
+            if page:
+                canvas.addLiteral("\n".join(page))
+                canvas.showPage()
+                page = []
+                if progress:
+                    progress(index)
+            # The page's first form goes through the canvas, which lists it in the page's
+            # resources; the other cells name the same form in their own operators.
+            canvas.saveState()
+            canvas.translate(job.x, job.y - cell_h)
+            canvas.doForm("label")
+            canvas.restoreState()
+        page.append(ops)
+    canvas.addLiteral("\n".join(page))
     canvas.showPage()
     canvas.save()
     if progress:

@@ -19,17 +19,19 @@ def matrix(text: str) -> np.ndarray:
     return image < 128
 
 
-def runs(dark: np.ndarray) -> list[tuple[int, int, int]]:
-    """Each row's horizontal runs of dark modules as (row, first column, length)."""
-    size = dark.shape[1]
-    padded = np.zeros((dark.shape[0], size + 2), dtype=np.int8)
+def _run_arrays(dark: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = dark
     edges = np.diff(padded, axis=1)
     starts_r, starts_c = np.nonzero(edges == 1)
     _ends_r, ends_c = np.nonzero(edges == -1)
-    return list(
-        zip(starts_r.tolist(), starts_c.tolist(), (ends_c - starts_c).tolist(), strict=True)
-    )
+    return starts_r, starts_c, ends_c - starts_c
+
+
+def runs(dark: np.ndarray) -> list[tuple[int, int, int]]:
+    """Each row's horizontal runs of dark modules as (row, first column, length)."""
+    rows, columns, lengths = _run_arrays(dark)
+    return list(zip(rows.tolist(), columns.tolist(), lengths.tolist(), strict=True))
 
 
 def svg_path(dark: np.ndarray) -> str:
@@ -45,5 +47,8 @@ def place_ops(rows: int, body: str, x: float, y: float, module: float) -> str:
 def path_body(text: str) -> tuple[int, str]:
     """(rows, PDF path body in module units) for ``text``; picklable work for a process pool."""
     dark = matrix(text)
-    rows = dark.shape[0]
-    return rows, " ".join(f"{c} {rows - 1 - r} {n} 1 re" for r, c, n in runs(dark))
+    size = dark.shape[0]
+    rows, columns, lengths = _run_arrays(dark)
+    # One %-format over all numbers: several times faster than formatting each run.
+    numbers = np.column_stack((columns, size - 1 - rows, lengths)).ravel().tolist()
+    return size, ("%d %d %d 1 re " * len(lengths) % tuple(numbers)).rstrip()

@@ -49,17 +49,6 @@ def new_code(key: bytes) -> str:
     return encode((ident << TAG_BITS) | _tag(key, ident))
 
 
-def normalize(raw: str) -> str | None:
-    """The canonical upper-case code for what a person typed or scanned, or None if malformed.
-
-    Case is ignored, hyphens and spaces are dropped, and I/L/O read as 1/1/0.
-    """
-    text = raw.replace("-", "").replace(" ", "")
-    if len(text) != CODE_LENGTH or not _VALID.issuperset(text):
-        return None
-    return encode(int(text.translate(_TO_INT32), 32))
-
-
 def verify(key: bytes, raw: str) -> str | None:
     """The canonical code if ``raw`` carries a valid tag, else None; never touches the database."""
     text = raw if len(raw) == CODE_LENGTH else raw.replace("-", "").replace(" ", "")

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
-from ..catalog.models import Product
+from ..catalog.models import Product, utcnow
 from ..catalog.services import current_certificate
 from ..core.errors import UserError
 from ..core.services import record_change
@@ -35,10 +35,6 @@ from .printing import Label, StampText, render_pdf, render_pins, render_zip
 PDF_MAX_BYTES = 10 * 1024 * 1024
 DEVICE_COOKIE = "ocop_device"
 FORMATS = ("a4", "roll", "svg", "png")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def signing_key() -> bytes:

@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "programme",
     "api",
     "events",
+    "trace",
 )
 
 # Feature packages with a ``commands.register(app)`` function.
@@ -31,6 +32,7 @@ COMMANDS = (
     "demo",
     "accounts",
     "orders",
+    "trace",
 )
 
 

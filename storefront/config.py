@@ -17,12 +17,27 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _instance_secret(name: str) -> str:
+    """A random secret kept in ``instance/<name>``, made on first use."""
+    path = INSTANCE / name
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_hex(32)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value
+
+
 class Config:
     """Settings shared by every environment; each reads its value from the environment."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     # Signs stamp codes; kept apart from SECRET_KEY so rotating sessions keeps stamps valid.
-    STAMP_SIGNING_KEY = os.environ.get("STAMP_SIGNING_KEY") or SECRET_KEY
+    # Printed stamps must stay valid across restarts, so without the variable a key is generated
+    # once and kept in the instance folder (set STAMP_SIGNING_KEY in production).
+    STAMP_SIGNING_KEY = os.environ.get("STAMP_SIGNING_KEY") or _instance_secret("stamp-signing.key")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'storefront.db'}"
     )
@@ -37,6 +52,16 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+
+    # Stamp scans: warn when this many distinct devices scan one stamp within the window, when a
+    # stamp has been scanned by more devices than a family or tour group would, or when a new
+    # device scans it long after its first scan (a copied stamp turning up elsewhere).
+    SCAN_WINDOW_HOURS = int(os.environ.get("SCAN_WINDOW_HOURS", "24"))
+    SCAN_WARN_DEVICES_IN_WINDOW = int(os.environ.get("SCAN_WARN_DEVICES_IN_WINDOW", "6"))
+    SCAN_WARN_DEVICES_TOTAL = int(os.environ.get("SCAN_WARN_DEVICES_TOTAL", "15"))
+    SCAN_WARN_NEW_DEVICE_AFTER_DAYS = int(os.environ.get("SCAN_WARN_NEW_DEVICE_AFTER_DAYS", "90"))
+    # Printed stamp sheets (and PIN sheets) are private: kept beside UPLOAD_DIR, never under it.
+    STAMP_RUN_DIR = os.environ.get("STAMP_RUN_DIR", "")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,3 +18,14 @@ from .events.models import (  # noqa: F401
 from .orders.models import Order, OrderGroup, OrderLine  # noqa: F401
 from .payments.models import CardPayment, ProducerPaymentMethod, WebhookEvent  # noqa: F401
 from .places.models import Place  # noqa: F401
+from .trace.models import (  # noqa: F401
+    AreaStandard,
+    Batch,
+    EventAttachment,
+    GrowingArea,
+    ProblemReport,
+    Stamp,
+    StampRun,
+    StampScan,
+    TraceEvent,
+)

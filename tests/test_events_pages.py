@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -249,13 +250,19 @@ def test_producer_accepts_and_picks_only_own_featured_products(client):
     assert [f.product_id for f in participant.featured] == [mine.id]
 
 
-def test_report_counts_visits_and_tolerates_missing_scans(client):
-    event, _product = fair_with_booth()
+def test_report_counts_visits_and_each_producers_stamp_scans(client):
+    from tests.trace_helpers import make_batch, make_stamps
+
+    event, product = fair_with_booth()
+    stamps, _pins = make_stamps(make_batch(product), count=2)
+    for stamp in stamps:
+        client.get(f"/t/{stamp.code}")
     client.get("/events/hoi-cho-ocop")
     login(client, make_user(Role.OFFICE))
-    html = client.get(f"/office/events/{event.id}/report").get_data(as_text=True)
-    assert "HTX Nem nướng Liên Chung" in html
-    assert "1</strong>" in html
+    html = client.get(f"/office/events/{event.id}/report?lang=en").get_data(as_text=True)
+    row = re.search(r"<td>HTX Nem nướng Liên Chung</td>(.*?)</tr>", html).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[:2] == ["2", "0"]
+    assert "1</strong>event page visits" in html
 
 
 def test_producer_opens_and_removes_tourism_dates_for_own_products_only(client):

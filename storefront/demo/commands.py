@@ -15,6 +15,7 @@ from .accounts import load_accounts, logins
 from .catalog import load_catalog
 from .orders import load_orders
 from .programme import load_programme
+from .trace import load_trace
 
 # Each step is idempotent; features append theirs in dependency order.
 STEPS: list[tuple[str, Callable[[], object]]] = [
@@ -22,6 +23,7 @@ STEPS: list[tuple[str, Callable[[], object]]] = [
     ("accounts", load_accounts),
     ("orders", load_orders),
     ("programme", load_programme),
+    ("trace", load_trace),
 ]
 
 demo = AppGroup("demo", help="Demo data.")

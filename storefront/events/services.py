@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import inspect, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -230,20 +230,21 @@ def record_visit(event_id: int, day: date) -> None:
 order_totals: Callable[[date, date], dict[int, tuple[int, int]]] | None = None
 
 
-def scan_count(first_day: date, last_day: date) -> int | None:
-    """Stamp scans over the dates, or None while the traceability tables do not exist."""
-    inspector = inspect(db.engine)
-    if not inspector.has_table("scans"):
-        return None
-    columns = {c["name"] for c in inspector.get_columns("scans")}
-    if "scanned_at" not in columns:
-        return None
-    start = datetime.combine(first_day, datetime.min.time(), LOCAL_TZ)
-    end = datetime.combine(last_day, datetime.max.time(), LOCAL_TZ)
-    return db.session.execute(
-        text("SELECT COUNT(*) FROM scans WHERE scanned_at >= :start AND scanned_at <= :end"),
-        {"start": start, "end": end},
-    ).scalar_one()
+def scans_by_producer(first_day: date, last_day: date) -> dict[int, int]:
+    """Stamp scans of each producer's products over the dates (Vietnam time, both days included)."""
+    from ..trace.models import Batch, Stamp, StampScan
+
+    start = datetime.combine(first_day, time.min, LOCAL_TZ)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, LOCAL_TZ)
+    rows = db.session.execute(
+        select(Product.producer_id, func.count(StampScan.id))
+        .join(Stamp, StampScan.stamp_id == Stamp.id)
+        .join(Batch, Stamp.batch_id == Batch.id)
+        .join(Product, Batch.product_id == Product.id)
+        .where(StampScan.scanned_at >= start, StampScan.scanned_at < end)
+        .group_by(Product.producer_id)
+    )
+    return {producer_id: count for producer_id, count in rows}
 
 
 def event_report(event: Event) -> dict:
@@ -255,14 +256,15 @@ def event_report(event: Event) -> dict:
     ).all()
     producers = [p for p in event.participants if p.status == ParticipationStatus.ACCEPTED]
     totals = order_totals(event.starts_on, event.ends_on) if order_totals else None
+    scans = scans_by_producer(event.starts_on, event.ends_on)
     rows = []
     for participant in producers:
         orders, revenue = (totals or {}).get(participant.producer_id, (0, 0))
-        rows.append((participant.producer, orders, revenue))
+        rows.append((participant.producer, scans.get(participant.producer_id, 0), orders, revenue))
     return {
         "visits": [(v.day, v.visits) for v in visits],
         "visits_total": sum(v.visits for v in visits),
-        "scans": scan_count(event.starts_on, event.ends_on),
+        "scans": sum(row[1] for row in rows),
         "orders_connected": totals is not None,
         "producers": rows,
     }

@@ -1,6 +1,6 @@
 """cart, orders and payments
 
-Revision ID: 0004_orders
+Revision ID: 0002_orders
 Revises: 0001_foundation
 Create Date: 2026-11-29 01:52:16.723087
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_orders'
+revision = '0002_orders'
 down_revision = '0001_foundation'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """events gift sets tourism slots
 
-Revision ID: 0005_events
-Revises: 0001_foundation
+Revision ID: 0003_events
+Revises: 0002_orders
 Create Date: 2026-11-29 01:49:55.755956
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_events'
-down_revision = '0004_orders'
+revision = '0003_events'
+down_revision = '0002_orders'
 branch_labels = None
 depends_on = None
 

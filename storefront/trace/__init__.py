@@ -1,0 +1,1 @@
+"""Traceability: growing areas, batches, EPCIS events, signed QR stamps, scans and reports."""

@@ -63,7 +63,9 @@ def products():
     try:
         listing = browse(filters, today)
     except PageOutOfRange as error:
-        last = url_for("catalog.products", **filters.query_args(page=error.pages))
+        last = url_for(
+            "catalog.products", **filters.query_args(page=error.pages if error.pages > 1 else None)
+        )
         html = render_template(
             "catalog/page_out_of_range.html", pages=error.pages, last_url=last, filters=filters
         )

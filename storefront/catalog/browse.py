@@ -1,10 +1,8 @@
 """Browsing the catalog: filters read from the query string, search, facet counts, pagination.
 
-The listing reads one compact row of facts per sellable product (stars, set, places, price, stock)
-in a single query, then filters, counts facets and sorts those rows in Python; only the products
-on the requested page are loaded as objects. The number of queries is therefore the same for ten
-products and for ten thousand, and no count is ever stale: there is no denormalised copy to keep
-in step with certificates, stock or prices that other features change.
+Every query runs on the listing index (``listing.ProductListing``: one flat row per certificate
+window), so a page is a fixed handful of GROUP BY counts, one page of ids, and the page's products
+loaded by id: the same number of queries for ten products and for ten thousand.
 """
 
 from __future__ import annotations
@@ -12,21 +10,22 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
 from ..places.models import Place
 from ..text import fold
+from .listing import ProductListing
 from .models import Certificate, Producer, ProducerKind, ProducerStatus, Product, Variant
-from .product_sets import GROUPS, PRODUCT_SETS
-from .services import certificate_allows_sale
+from .product_sets import GROUPS, PRODUCT_SETS, sets_in_group
 
 PAGE_SIZE = 24
 MAX_QUERY_LENGTH = 200
@@ -216,170 +215,91 @@ def find_place(value: str) -> Place | None:
         .order_by(Place.era, Place.id)
         .limit(50)
     ).all()
-    # An exact name beats a partial one; an old district beats a commune of the same name
-    # because "Lục Ngạn" on a 2024 record means the district.
+    # An exact name beats a partial one. "Lục Ngạn" on a 2024 record means the old district; a
+    # commune name means today's commune, which covers the 2024 commune of that name and more.
     rank = {"province": 0, "district": 1, "commune": 2}
     exact = [p for p in candidates if key in (fold(p.name), fold(p.short_name))]
     pool = exact or candidates
-    return min(pool, key=lambda p: (rank[p.level], p.era != "legacy", p.id), default=None)
-
-
-@dataclass(frozen=True)
-class Fact:
-    """What the listing needs to know about one sellable product."""
-
-    id: int
-    product_set: int
-    group: str
-    producer_id: int
-    kind: str
-    stars: int
-    legacy_place_id: int | None
-    district_id: int | None
-    current_place_id: int | None
-    min_price: int | None
-    in_stock: bool
-    created_at: datetime
-    search_text: str
-
-
-class PlaceIndex:
-    """Every place, to answer "is this product in that district/commune?" without more queries."""
-
-    def __init__(self, places: Iterable[Place]):
-        self.by_id: dict[int, Place] = {p.id: p for p in places}
-        self._districts = sorted(
-            ((fold(p.name), p.id) for p in self.by_id.values() if p.level == "district"),
-            key=lambda d: -len(d[0]),
-        )
-        self._written: dict[tuple[str, int | None], int | None] = {}
-
-    def certified_district(self, as_written: str, place_id: int | None) -> int | None:
-        """The 2024 district an address was certified in.
-
-        The district named in the address as written wins over the places tree: communes that
-        moved to Thị xã Chũ in late 2024 were certified as "huyện Lục Ngạn" and are found there.
-        """
-        key = (as_written, place_id)
-        if key not in self._written:
-            folded = fold(as_written)
-            named = next((i for name, i in self._districts if name and name in folded), None)
-            self._written[key] = named if named is not None else self.district_of(place_id)
-        return self._written[key]
-
-    def district_of(self, place_id: int | None) -> int | None:
-        place = self.by_id.get(place_id) if place_id is not None else None
-        while place is not None and place.level == "commune" and place.era == "legacy":
-            place = self.by_id.get(place.parent_id) if place.parent_id else None
-        return place.id if place is not None and place.level == "district" else None
-
-    def ancestors(self, place_id: int | None) -> set[int]:
-        """The place and every unit above it."""
-        found: set[int] = set()
-        place = self.by_id.get(place_id) if place_id is not None else None
-        while place is not None and place.id not in found:
-            found.add(place.id)
-            place = self.by_id.get(place.parent_id) if place.parent_id else None
-        return found
-
-
-def load_places() -> PlaceIndex:
-    return PlaceIndex(db.session.scalars(select(Place)))
-
-
-def sellable_facts(today: date, places: PlaceIndex, terms: list[str] | None = None) -> list[Fact]:
-    """One row per sellable product (listed, producer active, certificate in force on ``today``).
-
-    With search ``terms``, only products whose folded names contain every term.
-    """
-    prices = (
-        select(
-            Variant.product_id.label("product_id"),
-            func.min(Variant.price).label("min_price"),
-            func.max(Variant.stock).label("max_stock"),
-        )
-        .where(Variant.is_active.is_(True))
-        .group_by(Variant.product_id)
-        .subquery()
+    return min(
+        pool,
+        key=lambda p: (rank[p.level], (p.era == "legacy") == (p.level == "commune"), p.id),
+        default=None,
     )
-    statement = (
-        select(
-            Product.id,
-            Product.product_set,
-            Product.producer_id,
-            Producer.kind,
-            Certificate.stars,
-            Certificate.decision_date,
-            Product.legacy_place_id,
-            Product.address_as_written,
-            Product.current_place_id,
-            prices.c.min_price,
-            prices.c.max_stock,
-            Product.created_at,
-            Product.search_text if terms else Product.slug,
-        )
-        .join(Producer, Producer.id == Product.producer_id)
-        .join(
-            Certificate, and_(Certificate.product_id == Product.id, certificate_allows_sale(today))
-        )
-        .outerjoin(prices, prices.c.product_id == Product.id)
-        .where(Product.is_listed.is_(True), Producer.status == ProducerStatus.ACTIVE)
+
+
+L = ProductListing
+
+
+def sellable_now(today: date) -> ColumnElement[bool]:
+    """SQL on the listing index: the row's certificate is in force and the product on sale."""
+    return and_(
+        L.is_active.is_(True),
+        L.sellable_from <= today,
+        L.sellable_until >= today,
     )
-    for term in terms or ():
-        # Words match from their start: "thieu" and "thi" find "thiều", "ong" does not find "hồng".
-        pattern = escape_like(term)
-        statement = statement.where(
-            or_(
-                Product.search_text.like(f"{pattern}%", escape="\\"),
-                Product.search_text.like(f"% {pattern}%", escape="\\"),
-            )
+
+
+def _in_stock() -> ColumnElement[bool]:
+    # Read live: change_stock updates stock with a plain UPDATE the index does not see.
+    return (
+        select(Variant.id)
+        .where(Variant.product_id == L.product_id, Variant.is_active.is_(True), Variant.stock > 0)
+        .exists()
+    )
+
+
+def _place_condition(place: Place) -> ColumnElement[bool]:
+    if place.era == "legacy":
+        column = {
+            "province": L.legacy_province_id,
+            "district": L.district_id,
+            "commune": L.legacy_place_id,
+        }[place.level]
+    else:
+        column = L.current_province_id if place.level == "province" else L.current_place_id
+    return column == place.id
+
+
+def _word_matches(column, term: str) -> ColumnElement[bool]:
+    # Words match from their start: "thieu" and "thi" find "thiều", "ong" does not find "hồng".
+    pattern = escape_like(term)
+    return or_(column.like(f"{pattern}%", escape="\\"), column.like(f"% {pattern}%", escape="\\"))
+
+
+def _search_condition(terms: list[str], today: date) -> ColumnElement[bool] | None:
+    """Every word somewhere in the names; the whole phrase when some product has it together."""
+    if not terms:
+        return None
+    words = and_(*(_word_matches(L.search_text, t) for t in terms))
+    if len(terms) == 1:
+        return words
+    phrase = _word_matches(L.search_text, " ".join(terms))
+    together = db.session.scalar(select(L.id).where(sellable_now(today), phrase).limit(1))
+    return phrase if together is not None else words
+
+
+def _conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
+    """One condition per facet; a facet's counts apply every condition but its own."""
+    found: dict[str, ColumnElement[bool]] = {}
+    if filters.stars:
+        found["stars"] = L.stars.in_(sorted(filters.stars))
+    if filters.group:
+        found["group"] = L.product_set.in_(sets_in_group(filters.group))
+    if filters.product_set:
+        found["set"] = L.product_set == filters.product_set
+    if filters.place is not None:
+        found["place"] = _place_condition(filters.place)
+    if filters.producer is not None:
+        found["producer"] = L.producer_id == filters.producer.id
+    if filters.kinds:
+        found["kind"] = L.producer_kind.in_(sorted(filters.kinds))
+    if filters.min_price is not None or filters.max_price is not None:
+        found["price"] = L.min_price.between(
+            filters.min_price or 0,
+            filters.max_price if filters.max_price is not None else MAX_PRICE,
         )
-    facts: dict[int, tuple[date, Fact]] = {}
-    for row in db.session.execute(statement):
-        (
-            pid,
-            pset,
-            producer_id,
-            kind,
-            stars,
-            decided,
-            legacy,
-            written,
-            current,
-            low,
-            stock,
-            created,
-            text,
-        ) = row
-        # Two certificates can overlap while a renewal starts; the newer decision counts.
-        if pid in facts and facts[pid][0] >= decided:
-            continue
-        facts[pid] = (
-            decided,
-            Fact(
-                pid,
-                pset,
-                PRODUCT_SETS[pset].group.code,
-                producer_id,
-                kind,
-                stars,
-                legacy,
-                places.certified_district(written, legacy),
-                current,
-                low,
-                bool(stock and stock > 0),
-                created,
-                text if terms else "",
-            ),
-        )
-    found = [fact for _, fact in facts.values()]
-    if terms and len(terms) > 1:
-        # When the words also appear together somewhere ("dong bac" in "Đông Bắc"), those products
-        # are what the visitor meant; otherwise any product with every word will do.
-        phrase = " " + " ".join(terms)
-        together = [f for f in found if phrase in " " + f.search_text]
-        if together:
-            return together
+    if filters.in_stock:
+        found["in_stock"] = _in_stock()
     return found
 
 
@@ -418,122 +338,136 @@ class PageOutOfRange(Exception):
         self.pages = pages
 
 
-def _predicates(filters: Filters, places: PlaceIndex) -> dict[str, Callable[[Fact], bool]]:
-    """One test per facet; a facet's counts apply every test but its own."""
-    tests: dict[str, Callable[[Fact], bool]] = {}
-    if filters.stars:
-        tests["stars"] = lambda f: f.stars in filters.stars
-    if filters.group:
-        tests["group"] = lambda f: f.group == filters.group
-    if filters.product_set:
-        tests["set"] = lambda f: f.product_set == filters.product_set
-    if filters.place is not None:
-        target = filters.place.id
-        cache: dict[int | None, bool] = {}
-
-        def in_place(place_id: int | None) -> bool:
-            if place_id not in cache:
-                cache[place_id] = target in places.ancestors(place_id)
-            return cache[place_id]
-
-        tests["place"] = lambda f: (
-            f.district_id == target or in_place(f.legacy_place_id) or in_place(f.current_place_id)
-        )
-    if filters.producer is not None:
-        producer_id = filters.producer.id
-        tests["producer"] = lambda f: f.producer_id == producer_id
-    if filters.kinds:
-        tests["kind"] = lambda f: f.kind in filters.kinds
-    if filters.min_price is not None or filters.max_price is not None:
-        low = filters.min_price or 0
-        high = filters.max_price if filters.max_price is not None else MAX_PRICE
-        tests["price"] = lambda f: f.min_price is not None and low <= f.min_price <= high
-    if filters.in_stock:
-        tests["in_stock"] = lambda f: f.in_stock
-    return tests
-
-
-def relevance(fact: Fact, filters: Filters) -> tuple:
-    """Sort key for search results: name matches first, whole phrase first, then stars."""
-    name = fact.search_text.split(" | ", 1)[0]
-    words = name.split()
-    phrase = " " + " ".join(filters.terms)
-    in_name = sum(1 for t in filters.terms if any(w.startswith(t) for w in words))
-    whole_words = sum(1 for t in filters.terms if t in words)
-    return (
-        -(phrase in " " + name),
-        -in_name,
-        -whole_words,
-        -fact.stars,
-        fact.id,
-    )
-
-
-def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing:
-    """Filter, count, sort and page the sellable products.
-
-    Raises PageOutOfRange when ``filters.page`` is past the last page.
-    """
-    places = load_places()
-    facts = sellable_facts(today, places, filters.terms)
-    tests = _predicates(filters, places)
-
-    # For each fact, the names of the tests it fails; it counts for a facet if it fails at most
-    # that facet's own test.
-    failures = [(fact, [n for n, test in tests.items() if not test(fact)]) for fact in facts]
-
-    def counted(facet: str) -> Iterable[Fact]:
-        return (f for f, failed in failures if not failed or failed == [facet])
-
-    matches = [f for f, failed in failures if not failed]
-
-    star_counts = Counter(f.stars for f in counted("stars"))
-    group_counts = Counter(f.group for f in counted("group"))
-    set_counts = Counter(f.product_set for f in counted("set"))
-    kind_counts = Counter(f.kind for f in counted("kind"))
-    district_counts: Counter[int] = Counter()
-    commune_counts: Counter[int] = Counter()
-    for f in counted("place"):
-        if f.district_id is not None:
-            district_counts[f.district_id] += 1
-        if f.current_place_id is not None and places.by_id[f.current_place_id].level == "commune":
-            commune_counts[f.current_place_id] += 1
-    priced = [f.min_price for f in counted("price") if f.min_price is not None]
-    prices = [
-        (low, high, sum(1 for p in priced if (low or 0) <= p <= (high or MAX_PRICE)))
-        for low, high in PRICE_BANDS
-    ]
-    in_stock = sum(1 for f in counted("in_stock") if f.in_stock)
-
+def _order(filters: Filters) -> list:
     sort = filters.sort
     if sort == "relevance" and not filters.terms:
         sort = "stars"
-    keys: dict[str, Callable[[Fact], tuple]] = {
-        "relevance": lambda f: relevance(f, filters),
-        "price_asc": lambda f: (f.min_price is None, f.min_price or 0, f.id),
-        "price_desc": lambda f: (f.min_price is None, -(f.min_price or 0), f.id),
-        "newest": lambda f: (-f.created_at.timestamp(), -f.id),
-        "stars": lambda f: (-f.stars, f.id),
-    }
-    matches.sort(key=keys[sort])
+    if sort == "relevance":
+        phrase = " ".join(filters.terms)
+        in_name = sum(
+            (case((_word_matches(L.name_folded, t), 1), else_=0) for t in filters.terms),
+            start=literal(0),
+        )
+        return [
+            case((_word_matches(L.name_folded, phrase), 0), else_=1),
+            in_name.desc(),
+            L.stars.desc(),
+            L.product_id,
+        ]
+    return {
+        "price_asc": [L.min_price.is_(None), L.min_price, L.product_id],
+        "price_desc": [L.min_price.is_(None), L.min_price.desc(), L.product_id],
+        "newest": [L.created_at.desc(), L.product_id.desc()],
+        "stars": [L.stars.desc(), L.product_id],
+    }[sort]
 
-    total = len(matches)
+
+def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing:
+    """Filter, count, sort and page the sellable products, in a fixed number of queries.
+
+    Raises PageOutOfRange when ``filters.page`` is past the last page.
+    """
+    base = [sellable_now(today)]
+    search = _search_condition(filters.terms, today)
+    if search is not None:
+        base.append(search)
+    conditions = _conditions(filters)
+
+    def where(*facets: str) -> list[ColumnElement[bool]]:
+        return base + [c for name, c in conditions.items() if name not in facets]
+
+    def grouped(*columns, facets: tuple[str, ...]) -> list:
+        return db.session.execute(
+            select(*columns, func.count()).where(*where(*facets)).group_by(*columns)
+        ).all()
+
+    # Facets whose own filter is off share the same WHERE, so one GROUP BY counts them all.
+    columns = {"stars": L.stars, "sets": L.product_set, "kind": L.producer_kind}
+    owns = {"stars": ("stars",), "sets": ("set", "group"), "kind": ("kind",)}
+    counts: dict[str, Counter] = {name: Counter() for name in columns}
+    shared = [n for n in columns if not any(k in conditions for k in owns[n])]
+    if shared:
+        for *values, n in grouped(*(columns[name] for name in shared), facets=()):
+            for name, value in zip(shared, values, strict=True):
+                counts[name][value] += n
+    for name in columns:
+        if name not in shared:
+            for value, n in grouped(columns[name], facets=owns[name]):
+                counts[name][value] += n
+    star_counts, kind_counts = counts["stars"], counts["kind"]
+    total = sum(
+        n for stars, n in star_counts.items() if not filters.stars or stars in filters.stars
+    )
+
+    group_counts: Counter[str] = Counter()
+    set_counts: Counter[int] = Counter()
+    for number, n in counts["sets"].items():
+        if not filters.product_set or number == filters.product_set:
+            group_counts[PRODUCT_SETS[number].group.code] += n
+        if not filters.group or PRODUCT_SETS[number].group.code == filters.group:
+            set_counts[number] += n
+
+    district_counts: Counter[int] = Counter()
+    commune_counts: Counter[int] = Counter()
+    for district, current, n in grouped(L.district_id, L.current_place_id, facets=("place",)):
+        if district is not None:
+            district_counts[district] += n
+        if current is not None:
+            commune_counts[current] += n
+
+    def band(low: int | None, high: int | None) -> ColumnElement[bool]:
+        return L.min_price.between(low or 0, high if high is not None else MAX_PRICE)
+
+    price_where = conditions.get("in_stock")
+    stock_where = conditions.get("price")
+    money = db.session.execute(
+        select(
+            *(
+                func.sum(
+                    case(
+                        (
+                            and_(band(lo, hi), *([price_where] if price_where is not None else [])),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                )
+                for lo, hi in PRICE_BANDS
+            ),
+            func.sum(
+                case(
+                    (and_(_in_stock(), *([stock_where] if stock_where is not None else [])), 1),
+                    else_=0,
+                )
+            ),
+        ).where(*where("price", "in_stock"))
+    ).one()
+
     pages = max(1, math.ceil(total / page_size))
     if filters.page > pages:
         raise PageOutOfRange(pages)
-    start = (filters.page - 1) * page_size
-    products = load_products([f.id for f in matches[start : start + page_size]])
+    ids = db.session.scalars(
+        select(L.product_id)
+        .where(*where())
+        .order_by(*_order(filters))
+        .offset((filters.page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    products = load_products(list(ids))
 
-    def place_label(place: Place) -> str:
-        return place.short_name or place.name
-
+    places = load_place_names([*district_counts, *commune_counts])
+    communes = {
+        i: n for i, n in commune_counts.items() if i in places and places[i].level == "commune"
+    }
     return Listing(
         filters=filters,
         products=products,
         total=total,
         page=filters.page,
         pages=pages,
-        stars=[FacetValue(str(n), str(n), star_counts[n], n in filters.stars) for n in (5, 4, 3)],
+        stars=[
+            FacetValue(str(n), str(n), star_counts.get(n, 0), n in filters.stars) for n in (5, 4, 3)
+        ],
         groups=[
             FacetValue(code, code, group_counts[code], code == filters.group)
             for code in GROUPS
@@ -544,38 +478,39 @@ def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing
             for n in PRODUCT_SETS
             if set_counts[n] or n == filters.product_set
         ],
-        districts=sorted(
-            (
-                FacetValue(
-                    places.by_id[i].slug,
-                    place_label(places.by_id[i]),
-                    n,
-                    filters.place is not None and filters.place.id == i,
-                )
-                for i, n in district_counts.items()
-            ),
-            key=lambda v: fold(v.label),
-        ),
-        communes=sorted(
-            (
-                FacetValue(
-                    places.by_id[i].slug,
-                    places.by_id[i].name,
-                    n,
-                    filters.place is not None and filters.place.id == i,
-                )
-                for i, n in commune_counts.items()
-            ),
-            key=lambda v: fold(v.label),
-        ),
+        districts=_place_facet(district_counts, places, filters, short=True),
+        communes=_place_facet(communes, places, filters, short=False),
         kinds=[
-            FacetValue(k.value, k.value, kind_counts[k.value], k.value in filters.kinds)
+            FacetValue(k.value, k.value, kind_counts.get(k.value, 0), k.value in filters.kinds)
             for k in ProducerKind
-            if kind_counts[k.value] or k.value in filters.kinds
+            if kind_counts.get(k.value) or k.value in filters.kinds
         ],
-        prices=prices,
-        in_stock=in_stock,
+        prices=[(lo, hi, int(n or 0)) for (lo, hi), n in zip(PRICE_BANDS, money[:-1], strict=True)],
+        in_stock=int(money[-1] or 0),
     )
+
+
+def load_place_names(ids: Iterable[int]) -> dict[int, Place]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_(wanted)))}
+
+
+def _place_facet(
+    counts: dict[int, int], places: dict[int, Place], filters: Filters, short: bool
+) -> list[FacetValue]:
+    values = [
+        FacetValue(
+            places[i].slug,
+            places[i].short_name if short else places[i].name,
+            n,
+            filters.place is not None and filters.place.id == i,
+        )
+        for i, n in counts.items()
+        if i in places
+    ]
+    return sorted(values, key=lambda v: fold(v.label))
 
 
 def load_products(ids: list[int]) -> list[Product]:
@@ -595,12 +530,15 @@ def load_products(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def highlights(facts: list[Fact], stars: int, limit: int) -> list[Product]:
+def highlights(today: date, stars: int, limit: int) -> list[Product]:
     """Sellable products with ``stars``, newest first."""
-    chosen = sorted(
-        (f for f in facts if f.stars == stars), key=lambda f: (-f.created_at.timestamp(), f.id)
-    )
-    return load_products([f.id for f in chosen[:limit]])
+    ids = db.session.scalars(
+        select(L.product_id)
+        .where(sellable_now(today), L.stars == stars)
+        .order_by(L.created_at.desc(), L.product_id)
+        .limit(limit)
+    ).all()
+    return load_products(list(ids))
 
 
 @dataclass
@@ -626,50 +564,58 @@ class Overview:
     height: int
 
 
-def overview(
-    facts: list[Fact], places: PlaceIndex, width: int = 320, height: int = 260
-) -> Overview:
+def overview(today: date, width: int = 320, height: int = 260) -> Overview:
     """Counts by group and old district, and producer places projected onto a small map."""
-    groups = Counter(f.group for f in facts)
-    districts: Counter[int] = Counter()
-    for f in facts:
-        if f.district_id is not None:
-            districts[f.district_id] += 1
-    # Producers' places: the most precise 2024 unit that has a position.
-    producer_ids = {f.producer_id for f in facts}
-    by_place: Counter[int] = Counter()
-    if producer_ids:
-        rows = db.session.execute(
-            select(Producer.legacy_place_id, Producer.current_place_id).where(
-                Producer.id.in_(producer_ids)
-            )
+    now = sellable_now(today)
+    groups: Counter[str] = Counter()
+    for number, n in db.session.execute(
+        select(L.product_set, func.count()).where(now).group_by(L.product_set)
+    ):
+        groups[PRODUCT_SETS[number].group.code] += n
+    districts = dict(
+        db.session.execute(
+            select(L.district_id, func.count())
+            .where(now, L.district_id.is_not(None))
+            .group_by(L.district_id)
+        ).all()
+    )
+    producer_places = db.session.execute(
+        select(Producer.legacy_place_id, Producer.current_place_id).where(
+            Producer.id.in_(select(L.producer_id).where(now))
         )
-        for legacy, current in rows:
-            for place_id in (legacy, current):
-                place = places.by_id.get(place_id) if place_id else None
-                if place is not None and place.latitude is not None:
-                    by_place[place.id] += 1
-                    break
-    points = _project(places, by_place, width, height)
+    ).all()
+    places = load_place_names(
+        [*districts, *(i for row in producer_places for i in row if i is not None)]
+    )
+    by_place: Counter[int] = Counter()
+    for legacy, current in producer_places:
+        for place_id in (legacy, current):
+            place = places.get(place_id) if place_id else None
+            if place is not None and place.latitude is not None:
+                by_place[place.id] += 1
+                break
     return Overview(
-        total=len(facts),
+        total=sum(groups.values()),
         groups=[(code, groups[code]) for code in GROUPS],
         districts=sorted(
             (
-                FacetValue(places.by_id[i].slug, places.by_id[i].short_name, n)
+                FacetValue(places[i].slug, places[i].short_name, n)
                 for i, n in districts.items()
+                if i in places
             ),
             key=lambda v: (-v.count, fold(v.label)),
         ),
-        points=points,
+        points=_project(places, by_place, width, height),
         width=width,
         height=height,
     )
 
 
-def _project(places: PlaceIndex, counts: Counter[int], width: int, height: int) -> list[MapPoint]:
+def _project(
+    places: dict[int, Place], counts: Counter[int], width: int, height: int
+) -> list[MapPoint]:
     """Equirectangular projection of the points into the drawing, with a margin."""
-    located = [places.by_id[i] for i in counts]
+    located = [places[i] for i in counts]
     if not located:
         return []
     lats = [p.latitude for p in located if p.latitude is not None]
@@ -751,28 +697,21 @@ def why_not_sellable(
 
 
 def related_products(product: Product, today: date, limit: int = 4) -> list[Product]:
-    """Other sellable products: same product set first, then same group, then same producer."""
-    group_sets = [n for n, s in PRODUCT_SETS.items() if s.group.code == product.set_info.group.code]
-    candidates = db.session.scalars(
-        select(Product.id)
-        .join(Producer, Producer.id == Product.producer_id)
+    """Other sellable products: same product set first, then same group or producer."""
+    group_sets = sets_in_group(product.set_info.group.code)
+    ids = db.session.scalars(
+        select(L.product_id)
         .where(
-            Product.id != product.id,
-            Product.is_listed.is_(True),
-            Producer.status == ProducerStatus.ACTIVE,
-            or_(
-                Product.product_set.in_(group_sets),
-                Product.producer_id == product.producer_id,
-            ),
-            select(Certificate.id)
-            .where(Certificate.product_id == Product.id, certificate_allows_sale(today))
-            .exists(),
+            sellable_now(today),
+            L.product_id != product.id,
+            or_(L.product_set.in_(group_sets), L.producer_id == product.producer_id),
         )
         .order_by(
-            (Product.product_set == product.product_set).desc(),
-            (Product.producer_id == product.producer_id).desc(),
-            Product.id,
+            case((L.product_set == product.product_set, 0), else_=1),
+            case((L.producer_id == product.producer_id, 0), else_=1),
+            L.stars.desc(),
+            L.product_id,
         )
         .limit(limit)
     ).all()
-    return load_products(list(candidates))
+    return load_products(list(ids))

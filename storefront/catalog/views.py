@@ -17,12 +17,10 @@ from .browse import (
     PageOutOfRange,
     browse,
     highlights,
-    load_places,
     load_products,
     overview,
     parse_filters,
     related_products,
-    sellable_facts,
     why_not_sellable,
 )
 from .models import Certificate, Producer, ProducerStatus, Product
@@ -34,23 +32,27 @@ bp = Blueprint("catalog", __name__)
 
 @bp.app_context_processor
 def catalog_helpers() -> dict[str, object]:
-    return {
-        "GROUPS": GROUPS,
-        "PRODUCT_SETS": PRODUCT_SETS,
-        "current_certificate": current_certificate,
-    }
+    return {"GROUPS": GROUPS, "PRODUCT_SETS": PRODUCT_SETS}
+
+
+bp.add_app_template_global(current_certificate, "current_certificate")
+
+
+@bp.app_template_global()
+def price_range(product: Product) -> tuple[int | None, int | None]:
+    """Lowest and highest price of the product's active variants (None, None without any)."""
+    prices = [v.price for v in product.variants if v.is_active]
+    return (min(prices), max(prices)) if prices else (None, None)
 
 
 @bp.get("/")
 def home():
     today = date.today()
-    places = load_places()
-    facts = sellable_facts(today, places)
     return render_template(
         "catalog/home.html",
-        overview=overview(facts, places),
-        five_stars=highlights(facts, 5, 4),
-        four_stars=highlights(facts, 4, 8),
+        overview=overview(today),
+        five_stars=highlights(today, 5, 4),
+        four_stars=highlights(today, 4, 8),
         today=today,
     )
 

@@ -560,6 +560,7 @@ class Overview:
     groups: list[tuple[str, int]]
     districts: list[FacetValue]
     points: list[MapPoint]
+    labels: list[MapPoint]
     width: int
     height: int
 
@@ -594,6 +595,7 @@ def overview(today: date, width: int = 320, height: int = 260) -> Overview:
             if place is not None and place.latitude is not None:
                 by_place[place.id] += 1
                 break
+    points, labels = _project(places, by_place, list(districts), width, height)
     return Overview(
         total=sum(groups.values()),
         groups=[(code, groups[code]) for code in GROUPS],
@@ -605,38 +607,40 @@ def overview(today: date, width: int = 320, height: int = 260) -> Overview:
             ),
             key=lambda v: (-v.count, fold(v.label)),
         ),
-        points=_project(places, by_place, width, height),
+        points=points,
+        labels=labels,
         width=width,
         height=height,
     )
 
 
 def _project(
-    places: dict[int, Place], counts: Counter[int], width: int, height: int
-) -> list[MapPoint]:
-    """Equirectangular projection of the points into the drawing, with a margin."""
-    located = [places[i] for i in counts]
-    if not located:
-        return []
-    lats = [p.latitude for p in located if p.latitude is not None]
-    lons = [p.longitude for p in located if p.longitude is not None]
+    places: dict[int, Place], counts: Counter[int], labels: list[int], width: int, height: int
+) -> tuple[list[MapPoint], list[MapPoint]]:
+    """Equirectangular projection of producer places (dots) and district names (labels)."""
+    dots = [places[i] for i in counts]
+    named = [places[i] for i in labels if i in places and places[i].latitude is not None]
+    located = [p for p in dots + named if p.latitude is not None and p.longitude is not None]
+    if not dots or not located:
+        return [], []
+    lats = [p.latitude for p in located]
+    lons = [p.longitude for p in located]
     lat_mid = (min(lats) + max(lats)) / 2
     x_scale = math.cos(math.radians(lat_mid))
     span_x = max((max(lons) - min(lons)) * x_scale, 0.05)
     span_y = max(max(lats) - min(lats), 0.05)
-    margin = 24
+    margin = 28
     scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
     offset_x = (width - span_x * scale) / 2
     offset_y = (height - span_y * scale) / 2
-    points = []
-    for place in located:
-        assert place.latitude is not None and place.longitude is not None
+
+    def point(place: Place, count: int) -> MapPoint:
         x = offset_x + (place.longitude - min(lons)) * x_scale * scale
         y = offset_y + (max(lats) - place.latitude) * scale
-        points.append(
-            MapPoint(round(x, 1), round(y, 1), place.short_name, counts[place.id], place.slug)
-        )
-    return sorted(points, key=lambda p: -p.count)
+        return MapPoint(round(x, 1), round(y, 1), place.short_name, count, place.slug)
+
+    points = sorted((point(p, counts[p.id]) for p in dots), key=lambda m: -m.count)
+    return points, [point(p, 0) for p in named]
 
 
 @dataclass
@@ -666,7 +670,8 @@ def why_not_sellable(
                 "Its OCOP certificate was revoked on %(date)s because: %(reason)s. "
                 "It cannot be bought until it is certified again.",
                 date=format_date(certificate.revoked_on, "dd/MM/yyyy"),
-                reason=certificate.revoked_reason or _("no reason was recorded"),
+                reason=(certificate.revoked_reason or "").rstrip(". ")
+                or _("no reason was recorded"),
             ),
         )
     if status == "expired":

@@ -2,7 +2,7 @@
 
 Revision ID: 0006_catalog
 Revises: 0001_foundation
-Create Date: 2026-11-29 01:59:53.686108
+Create Date: 2026-11-29 02:11:26.145440
 
 """
 from alembic import op
@@ -38,11 +38,13 @@ def upgrade():
     sa.Column('name_folded', sa.String(length=255), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('indexed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_product_listings_certificate_id_certificates'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_listings_product_id_products'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_product_listings'))
     )
     with op.batch_alter_table('product_listings', schema=None) as batch_op:
+        batch_op.create_index('ix_product_listings_indexed_at', ['indexed_at'], unique=False)
         batch_op.create_index('ix_product_listings_product', ['product_id'], unique=False)
 
     with op.batch_alter_table('variants', schema=None) as batch_op:
@@ -63,6 +65,7 @@ def downgrade():
 
     with op.batch_alter_table('product_listings', schema=None) as batch_op:
         batch_op.drop_index('ix_product_listings_product')
+        batch_op.drop_index('ix_product_listings_indexed_at')
 
     op.drop_table('product_listings')
     # ### end Alembic commands ###

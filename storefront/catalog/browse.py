@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, lazyload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
@@ -27,6 +30,7 @@ from .listing import ProductListing
 from .models import Certificate, Producer, ProducerKind, ProducerStatus, Product, Variant
 from .product_sets import GROUPS, PRODUCT_SETS, sets_in_group
 
+T = TypeVar("T")
 PAGE_SIZE = 24
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -266,18 +270,6 @@ def _word_matches(column, term: str) -> ColumnElement[bool]:
     return or_(column.like(f"{pattern}%", escape="\\"), column.like(f"% {pattern}%", escape="\\"))
 
 
-def _search_condition(terms: list[str], today: date) -> ColumnElement[bool] | None:
-    """Every word somewhere in the names; the whole phrase when some product has it together."""
-    if not terms:
-        return None
-    words = and_(*(_word_matches(L.search_text, t) for t in terms))
-    if len(terms) == 1:
-        return words
-    phrase = _word_matches(L.search_text, " ".join(terms))
-    together = db.session.scalar(select(L.id).where(sellable_now(today), phrase).limit(1))
-    return phrase if together is not None else words
-
-
 def _conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
     """One condition per facet; a facet's counts apply every condition but its own."""
     found: dict[str, ColumnElement[bool]] = {}
@@ -362,15 +354,90 @@ def _order(filters: Filters) -> list:
     }[sort]
 
 
-def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing:
-    """Filter, count, sort and page the sellable products, in a fixed number of queries.
+@dataclass(frozen=True)
+class _Counts:
+    """Facet counts for one set of filters (everything on a listing page but the products)."""
 
-    Raises PageOutOfRange when ``filters.page`` is past the last page.
-    """
+    together: bool
+    stars: dict[int, int]
+    sets: dict[int, int]
+    kinds: dict[str, int]
+    places: list[tuple[int | None, int | None, int]]
+    prices: tuple[int, ...]
+    in_stock: int
+
+
+# Facet counts keyed by the listing index's state, the day and the filters. Any write to the
+# index changes its stamp, so a stale entry is never read; another instance simply computes its
+# own. Only stock can lag (change_stock bypasses the index), so counts that involve it are
+# recomputed at least every CACHE_SECONDS, and with the in-stock filter on the total that pages
+# the list is always counted live.
+CACHE_SECONDS = 60
+CACHE_SIZE = 512
+_cache: OrderedDict[tuple, object] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cached(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, remembered under ``key`` (which must include the index stamp)."""
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]  # type: ignore[return-value]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def index_stamp() -> tuple:
+    """Changes whenever a listing row is written or removed."""
+    return tuple(db.session.execute(select(func.max(L.indexed_at), func.count(L.id))).one())
+
+
+def _counts(filters: Filters, today: date) -> _Counts:
+    key = (
+        "facets",
+        index_stamp(),
+        today,
+        int(time.monotonic() // CACHE_SECONDS),
+        tuple(filters.terms),
+        tuple(sorted(filters.stars)),
+        filters.group,
+        filters.product_set,
+        filters.place.id if filters.place is not None else None,
+        filters.producer.id if filters.producer is not None else None,
+        tuple(sorted(filters.kinds)),
+        filters.min_price,
+        filters.max_price,
+        filters.in_stock,
+    )
+    return _cached(key, lambda: _count(filters, today))
+
+
+def _base(filters: Filters, today: date, together: bool) -> list[ColumnElement[bool]]:
     base = [sellable_now(today)]
-    search = _search_condition(filters.terms, today)
-    if search is not None:
-        base.append(search)
+    if filters.terms:
+        phrase = " ".join(filters.terms)
+        if together:
+            base.append(_word_matches(L.search_text, phrase))
+        else:
+            base.extend(_word_matches(L.search_text, t) for t in filters.terms)
+    return base
+
+
+def _count(filters: Filters, today: date) -> _Counts:
+    together = False
+    if len(filters.terms) > 1:
+        # When the words also appear together somewhere ("dong bac" in "Đông Bắc"), those
+        # products are what the visitor meant; otherwise any product with every word will do.
+        phrase = _word_matches(L.search_text, " ".join(filters.terms))
+        together = (
+            db.session.scalar(select(L.id).where(sellable_now(today), phrase).limit(1)) is not None
+        )
+    base = _base(filters, today, together)
     conditions = _conditions(filters)
 
     def where(*facets: str) -> list[ColumnElement[bool]]:
@@ -394,54 +461,65 @@ def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing
         if name not in shared:
             for value, n in grouped(columns[name], facets=owns[name]):
                 counts[name][value] += n
-    star_counts, kind_counts = counts["stars"], counts["kind"]
-    total = sum(
-        n for stars, n in star_counts.items() if not filters.stars or stars in filters.stars
-    )
 
-    group_counts: Counter[str] = Counter()
-    set_counts: Counter[int] = Counter()
-    for number, n in counts["sets"].items():
-        if not filters.product_set or number == filters.product_set:
-            group_counts[PRODUCT_SETS[number].group.code] += n
-        if not filters.group or PRODUCT_SETS[number].group.code == filters.group:
-            set_counts[number] += n
-
-    district_counts: Counter[int] = Counter()
-    commune_counts: Counter[int] = Counter()
-    for district, current, n in grouped(L.district_id, L.current_place_id, facets=("place",)):
-        if district is not None:
-            district_counts[district] += n
-        if current is not None:
-            commune_counts[current] += n
+    places = [tuple(row) for row in grouped(L.district_id, L.current_place_id, facets=("place",))]
 
     def band(low: int | None, high: int | None) -> ColumnElement[bool]:
         return L.min_price.between(low or 0, high if high is not None else MAX_PRICE)
 
-    price_where = conditions.get("in_stock")
-    stock_where = conditions.get("price")
+    def count_if(*tests: ColumnElement[bool] | None):
+        return func.sum(case((and_(*(t for t in tests if t is not None)), 1), else_=0))
+
     money = db.session.execute(
         select(
-            *(
-                func.sum(
-                    case(
-                        (
-                            and_(band(lo, hi), *([price_where] if price_where is not None else [])),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                )
-                for lo, hi in PRICE_BANDS
-            ),
-            func.sum(
-                case(
-                    (and_(_in_stock(), *([stock_where] if stock_where is not None else [])), 1),
-                    else_=0,
-                )
-            ),
+            *(count_if(band(lo, hi), conditions.get("in_stock")) for lo, hi in PRICE_BANDS),
+            count_if(_in_stock(), conditions.get("price")),
         ).where(*where("price", "in_stock"))
     ).one()
+    return _Counts(
+        together=together,
+        stars=dict(counts["stars"]),
+        sets=dict(counts["sets"]),
+        kinds=dict(counts["kind"]),
+        places=places,
+        prices=tuple(int(n or 0) for n in money[:-1]),
+        in_stock=int(money[-1] or 0),
+    )
+
+
+def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing:
+    """Filter, count, sort and page the sellable products, in a fixed number of queries.
+
+    Raises PageOutOfRange when ``filters.page`` is past the last page.
+    """
+    counted = _counts(filters, today)
+    star_counts, kind_counts = counted.stars, counted.kinds
+    base = _base(filters, today, counted.together)
+    conditions = _conditions(filters)
+
+    def where() -> list[ColumnElement[bool]]:
+        return base + list(conditions.values())
+
+    if filters.in_stock:
+        total = db.session.scalar(select(func.count()).select_from(L).where(*where())) or 0
+    else:
+        total = sum(
+            n for stars, n in star_counts.items() if not filters.stars or stars in filters.stars
+        )
+    group_counts: Counter[str] = Counter()
+    set_counts: Counter[int] = Counter()
+    for number, n in counted.sets.items():
+        if not filters.product_set or number == filters.product_set:
+            group_counts[PRODUCT_SETS[number].group.code] += n
+        if not filters.group or PRODUCT_SETS[number].group.code == filters.group:
+            set_counts[number] += n
+    district_counts: Counter[int] = Counter()
+    commune_counts: Counter[int] = Counter()
+    for district, current, n in counted.places:
+        if district is not None:
+            district_counts[district] += n
+        if current is not None:
+            commune_counts[current] += n
 
     pages = max(1, math.ceil(total / page_size))
     if filters.page > pages:
@@ -485,8 +563,8 @@ def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing
             for k in ProducerKind
             if kind_counts.get(k.value) or k.value in filters.kinds
         ],
-        prices=[(lo, hi, int(n or 0)) for (lo, hi), n in zip(PRICE_BANDS, money[:-1], strict=True)],
-        in_stock=int(money[-1] or 0),
+        prices=[(lo, hi, n) for (lo, hi), n in zip(PRICE_BANDS, counted.prices, strict=True)],
+        in_stock=counted.in_stock,
     )
 
 
@@ -524,21 +602,31 @@ def load_products(ids: list[int]) -> list[Product]:
             selectinload(Product.images),
             selectinload(Product.certificates),
             selectinload(Product.variants),
+            # A card shows the producer's name and the 2024 district; the other addresses
+            # would add a dozen joins of the places table to every listing.
+            lazyload(Product.current_place),
+            defaultload(Product.producer).lazyload(Producer.legacy_place),
+            defaultload(Product.producer).lazyload(Producer.current_place),
         )
     ).unique()
     by_id = {p.id: p for p in loaded}
     return [by_id[i] for i in ids if i in by_id]
 
 
-def highlights(today: date, stars: int, limit: int) -> list[Product]:
+def highlights(today: date, stars: int, limit: int, stamp: tuple) -> list[Product]:
     """Sellable products with ``stars``, newest first."""
-    ids = db.session.scalars(
-        select(L.product_id)
-        .where(sellable_now(today), L.stars == stars)
-        .order_by(L.created_at.desc(), L.product_id)
-        .limit(limit)
-    ).all()
-    return load_products(list(ids))
+
+    def newest() -> list[int]:
+        return list(
+            db.session.scalars(
+                select(L.product_id)
+                .where(sellable_now(today), L.stars == stars)
+                .order_by(L.created_at.desc(), L.product_id)
+                .limit(limit)
+            )
+        )
+
+    return load_products(_cached(("highlights", stamp, today, stars, limit), newest))
 
 
 @dataclass
@@ -565,8 +653,14 @@ class Overview:
     height: int
 
 
-def overview(today: date, width: int = 320, height: int = 260) -> Overview:
+def overview(today: date, stamp: tuple, width: int = 320, height: int = 260) -> Overview:
     """Counts by group and old district, and producer places projected onto a small map."""
+    return _cached(
+        ("overview", stamp, today, width, height), lambda: _overview(today, width, height)
+    )
+
+
+def _overview(today: date, width: int, height: int) -> Overview:
     now = sellable_now(today)
     groups: Counter[str] = Counter()
     for number, n in db.session.execute(

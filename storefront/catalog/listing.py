@@ -17,7 +17,7 @@ every row (after bulk imports that bypass the ORM).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import (
@@ -53,7 +53,10 @@ class ProductListing(db.Model):
     __tablename__ = "product_listings"
     # No index on the window: counting facets scans the narrow table, which beats thousands of
     # index lookups; product_id serves the refresh and the in-stock test.
-    __table_args__ = (Index("ix_product_listings_product", "product_id"),)
+    __table_args__ = (
+        Index("ix_product_listings_product", "product_id"),
+        Index("ix_product_listings_indexed_at", "indexed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
@@ -76,6 +79,8 @@ class ProductListing(db.Model):
     name_folded: Mapped[str] = mapped_column(String(255))
     search_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When the row was written: with the row count, a stamp that changes on every write.
+    indexed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 def windows(certificates: Sequence[tuple[int, int, date, date, date | None]]) -> list[tuple]:
@@ -181,6 +186,7 @@ def _refresh_chunk(connection: Connection, places: _Places, ids: list[int]) -> N
     ):
         certificates.setdefault(row[0], []).append(tuple(row[1:]))
     rows = []
+    now = datetime.now(UTC)
     for p in products:
         current_province = places.up_to(p.current_place_id, "province")
         facts = {
@@ -198,6 +204,7 @@ def _refresh_chunk(connection: Connection, places: _Places, ids: list[int]) -> N
             "name_folded": fold(p.name_vi)[:255],
             "search_text": p.search_text or fold(p.name_vi),
             "created_at": p.created_at,
+            "indexed_at": now,
         }
         for cid, stars, first, last in windows(certificates.get(p.id, [])):
             rows.append(

@@ -17,6 +17,7 @@ from .browse import (
     PageOutOfRange,
     browse,
     highlights,
+    index_stamp,
     load_products,
     overview,
     parse_filters,
@@ -48,11 +49,12 @@ def price_range(product: Product) -> tuple[int | None, int | None]:
 @bp.get("/")
 def home():
     today = date.today()
+    stamp = index_stamp()
     return render_template(
         "catalog/home.html",
-        overview=overview(today),
-        five_stars=highlights(today, 5, 4),
-        four_stars=highlights(today, 4, 8),
+        overview=overview(today, stamp),
+        five_stars=highlights(today, 5, 4, stamp),
+        four_stars=highlights(today, 4, 8, stamp),
         today=today,
     )
 

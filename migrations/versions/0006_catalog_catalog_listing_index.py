@@ -2,7 +2,7 @@
 
 Revision ID: 0006_catalog
 Revises: 0001_foundation
-Create Date: 2026-11-29 02:11:26.145440
+Create Date: 2026-11-29 02:16:28.843905
 
 """
 from alembic import op
@@ -44,6 +44,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_product_listings'))
     )
     with op.batch_alter_table('product_listings', schema=None) as batch_op:
+        batch_op.create_index('ix_product_listings_by_date', ['created_at', 'product_id'], unique=False)
+        batch_op.create_index('ix_product_listings_by_price', ['min_price', 'product_id'], unique=False)
+        batch_op.create_index('ix_product_listings_by_stars', ['stars', 'product_id'], unique=False)
         batch_op.create_index('ix_product_listings_indexed_at', ['indexed_at'], unique=False)
         batch_op.create_index('ix_product_listings_product', ['product_id'], unique=False)
 
@@ -66,6 +69,9 @@ def downgrade():
     with op.batch_alter_table('product_listings', schema=None) as batch_op:
         batch_op.drop_index('ix_product_listings_product')
         batch_op.drop_index('ix_product_listings_indexed_at')
+        batch_op.drop_index('ix_product_listings_by_stars')
+        batch_op.drop_index('ix_product_listings_by_price')
+        batch_op.drop_index('ix_product_listings_by_date')
 
     op.drop_table('product_listings')
     # ### end Alembic commands ###

@@ -484,6 +484,18 @@ def test_product_page_with_a_photo_has_an_open_graph_image(client, shelf):
     response.close()
 
 
+def test_canonical_urls_drop_stray_query_arguments(client, shelf):
+    html = page(client, "/products/vai-thieu-luc-ngan?utm_source=zalo&lang=en")
+    assert (
+        '<link rel="canonical" href="http://localhost/products/vai-thieu-luc-ngan?lang=en">' in html
+    )
+    assert 'hreflang="vi" href="http://localhost/products/vai-thieu-luc-ngan"' in html
+    slug = shelf["herb"].producer.slug
+    html = page(client, f"/producers/{slug}?ref=x&lang=vi")
+    assert f'<link rel="canonical" href="http://localhost/producers/{slug}">' in html
+    assert '<link rel="canonical" href="http://localhost/">' in page(client, "/?fbclid=1&lang=vi")
+
+
 def test_product_page_in_english(client, shelf):
     shelf["wine"].variants[0].label_en = "750 ml bottle"
     db.session.commit()

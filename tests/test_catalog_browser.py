@@ -13,6 +13,7 @@ from tests.conftest import ARTIFACTS
 def test_search_filter_open_a_product_and_switch_to_english(page, live_server, screenshot):
     load_all()
     page.goto(f"{live_server}/")
+    screenshot("0-home")
     page.get_by_label("Tìm sản phẩm, chủ thể hoặc địa phương").fill("vai thieu")
     page.get_by_role("button", name="Tìm").last.click()
     expect(page.get_by_role("heading", name="Kết quả cho “vai thieu”")).to_be_visible()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import defaultload, lazyload, selectinload
@@ -749,8 +750,6 @@ def why_not_sellable(
     product: Product, certificate: Certificate | None, today: date
 ) -> Unsellable | None:
     """None when the product may be sold today, else the plain reason."""
-    from flask_babel import format_date
-
     if certificate is None:
         return Unsellable(
             "uncertified", _("This product has no OCOP certificate, so it is not sold here.")

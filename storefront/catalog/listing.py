@@ -7,11 +7,11 @@ certificate of a product, the days it lets the product be sold (``sellable_from`
 facets, so "sellable today" is a date comparison on one table and at most one row per product is in
 force on any day.
 
-The rows are derived data. They are rewritten in the same transaction whenever the ORM flushes a
-change to a product, variant, certificate or producer (see ``_refresh_after_flush``), so no
-other feature has to remember them. Stock is the exception: ``change_stock`` updates it with a
-plain UPDATE, so "in stock" is read live from the variants. ``flask catalog reindex`` rebuilds
-every row (after bulk imports that bypass the ORM).
+The rows are derived data. They are rewritten in the same transaction, just before it commits,
+for every product, variant, certificate or producer the ORM flushed a change to (see
+``_refresh_before_commit``), so no other feature has to remember them. Stock is the exception:
+``change_stock`` updates it with a plain UPDATE, so "in stock" is read live from the variants.
+``flask catalog reindex`` rebuilds every row (after bulk imports that bypass the ORM).
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ from ..text import fold
 from .models import Certificate, Producer, ProducerStatus, Product, Variant
 
 CHUNK = 500
+# Keys in Session.info for the products and producers changed since the last commit.
+_TOUCHED = "catalog_listing_products"
+_PRODUCERS = "catalog_listing_producers"
 
 
 class ProductListing(db.Model):
@@ -235,10 +238,10 @@ def reindex_all() -> int:
 
 
 @event.listens_for(Session, "after_flush")
-def _refresh_after_flush(session: Session, _context: object) -> None:
-    """Keep the listing rows of every product this flush touched in step, in its transaction."""
-    touched: set[int] = set()
-    producers: set[int] = set()
+def _note_changes(session: Session, _context: object) -> None:
+    """Remember which products this flush touched; their rows are rewritten before commit."""
+    touched: set[int] = session.info.setdefault(_TOUCHED, set())
+    producers: set[int] = session.info.setdefault(_PRODUCERS, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Product):
             if obj.id is not None:
@@ -248,6 +251,17 @@ def _refresh_after_flush(session: Session, _context: object) -> None:
                 touched.add(obj.product_id)
         elif isinstance(obj, Producer) and obj.id is not None:
             producers.add(obj.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    """Rewrite the listing rows of every product changed in this transaction, inside it.
+
+    Once per commit rather than per flush: loading the demo flushes hundreds of times.
+    """
+    session.flush()
+    touched: set[int] = session.info.pop(_TOUCHED, set())
+    producers: set[int] = session.info.pop(_PRODUCERS, set())
     if not touched and not producers:
         return
     connection = session.connection()

@@ -17,6 +17,12 @@ BLUEPRINTS = (
     "core",
     "catalog",
     "accounts",
+    "cart",
+    "orders",
+    "payments",
+    "programme",
+    "api",
+    "events",
 )
 
 # Feature packages with a ``commands.register(app)`` function.
@@ -25,6 +31,7 @@ COMMANDS = (
     "catalog",
     "demo",
     "accounts",
+    "orders",
 )
 
 

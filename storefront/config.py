@@ -55,6 +55,13 @@ class Config:
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    # Orders: unpaid online payments are cancelled after this many minutes; idle carts expire.
+    ORDER_PAYMENT_MINUTES = int(os.environ.get("ORDER_PAYMENT_MINUTES", "30"))
+    CART_TTL_DAYS = int(os.environ.get("CART_TTL_DAYS", "30"))
+    # The platform's account for VietQR transfers to producers without an account of their own.
+    VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "970436")
+    VIETQR_ACCOUNT = os.environ.get("VIETQR_ACCOUNT", "1017595600")
+    VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "VAN PHONG OCOP (VI DU)")
 
 
 class ProductionConfig(Config):

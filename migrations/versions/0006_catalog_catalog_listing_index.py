@@ -1,7 +1,7 @@
 """catalog listing index: one row per certificate window, for fast browsing
 
 Revision ID: 0006_catalog
-Revises: 0001_foundation
+Revises: 0005_events
 Create Date: 2026-11-29 02:16:28.843905
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_catalog'
-down_revision = '0001_foundation'
+down_revision = '0005_events'
 branch_labels = None
 depends_on = None
 

@@ -55,6 +55,7 @@ class Producer(AddressMixin, db.Model):
             "kind IN ('cooperative', 'enterprise', 'household', 'cooperative_group')", name="kind"
         ),
         CheckConstraint("status IN ('active', 'suspended')", name="status"),
+        CheckConstraint("delivery_fee >= 0", name="delivery_fee_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +72,13 @@ class Producer(AddressMixin, db.Model):
     contact_is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(12), default=ProducerStatus.ACTIVE, index=True)
     suspended_reason: Mapped[str | None] = mapped_column(String(500))
+    # Delivery and bank transfer, owned by the orders and payments features: a flat fee per
+    # order, waived from a subtotal the producer sets (None: never free).
+    delivery_fee: Mapped[int] = mapped_column(Integer, default=30_000, server_default="30000")
+    free_delivery_from: Mapped[int | None] = mapped_column(BigInteger)
+    bank_bin: Mapped[str | None] = mapped_column(String(6))
+    bank_account: Mapped[str | None] = mapped_column(String(19))
+    bank_account_name: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

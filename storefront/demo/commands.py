@@ -13,11 +13,15 @@ from ..catalog.models import Producer
 from ..extensions import db
 from .accounts import load_accounts, logins
 from .catalog import load_catalog
+from .orders import load_orders
+from .programme import load_programme
 
 # Each step is idempotent; features append theirs in dependency order.
 STEPS: list[tuple[str, Callable[[], object]]] = [
     ("catalog", load_catalog),
     ("accounts", load_accounts),
+    ("orders", load_orders),
+    ("programme", load_programme),
 ]
 
 demo = AppGroup("demo", help="Demo data.")

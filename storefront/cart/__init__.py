@@ -1,0 +1,1 @@
+"""Shopping carts for guests and signed-in customers."""

@@ -1,0 +1,1 @@
+"""Trade promotion events, gift sets and tourism slots."""

@@ -1,0 +1,1 @@
+"""Order groups split per producer: placement, stock, status, tracking and fulfilment."""

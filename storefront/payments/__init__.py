@@ -1,0 +1,1 @@
+"""Payment providers: card (Stripe), bank transfer (VietQR) and cash on delivery."""

@@ -1,0 +1,1 @@
+"""The programme dashboard: progress of the OCOP programme against its plan."""

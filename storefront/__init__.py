@@ -29,6 +29,7 @@ BLUEPRINTS = (
 # Feature packages with a ``commands.register(app)`` function.
 COMMANDS = (
     "places",
+    "catalog",
     "demo",
     "accounts",
     "orders",

@@ -2,6 +2,7 @@
 
 from .accounts.models import User  # noqa: F401
 from .cart.models import Cart, CartItem  # noqa: F401
+from .catalog.listing import ProductListing  # noqa: F401
 from .catalog.models import Certificate, Producer, Product, ProductImage, Variant  # noqa: F401
 from .core.models import AuditEntry, OutboxMessage  # noqa: F401
 from .events.models import (  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.numbers import format_currency
 
 
@@ -9,7 +11,13 @@ def format_vnd(amount: int, locale: str = "vi") -> str:
     """Format whole đồng as ``1.250.000 ₫`` (vi) or ``₫1,250,000`` (en)."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError(f"VND amounts are whole integers, got {amount!r}")
-    text = format_currency(amount, "VND", locale="en" if locale == "en" else "vi")
+    return _format(amount, "en" if locale == "en" else "vi")
+
+
+@lru_cache(maxsize=4096)
+def _format(amount: int, locale: str) -> str:
+    # Babel's formatting costs a quarter of a millisecond; a listing shows dozens of prices.
+    text = format_currency(amount, "VND", locale=locale)
     # Babel puts a no-break space before the symbol; a plain one copies and searches cleanly,
     # and the .price class keeps the amount on one line.
     return text.replace("\xa0", " ")

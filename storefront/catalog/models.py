@@ -169,6 +169,8 @@ class Variant(db.Model):
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("stock >= 0", name="stock_not_negative"),
+        # Covers the catalog's "in stock" test, which runs per listed product.
+        Index("ix_variants_in_stock", "product_id", "is_active", "stock"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """catalog listing index: one row per certificate window, for fast browsing
 
-Revision ID: 0006_catalog
-Revises: 0005_events
+Revision ID: 0005_catalog
+Revises: 0004_trace
 Create Date: 2026-11-29 02:16:28.843905
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_catalog'
-down_revision = '0005_events'
+revision = '0005_catalog'
+down_revision = '0004_trace'
 branch_labels = None
 depends_on = None
 

@@ -17,10 +17,13 @@ BLUEPRINTS = (
     "core",
     "catalog",
     "accounts",
+    "dashboard",
+    "office",
 )
 
 # Feature packages with a ``commands.register(app)`` function.
 COMMANDS = (
+    "core",
     "places",
     "demo",
     "accounts",

@@ -55,7 +55,10 @@ def send_outbox(echo: Callable[[str], None], limit: int = 100) -> tuple[int, int
             message.attempts += 1
             try:
                 if smtp is None:
-                    echo(f"{'-' * 70}\n{mail.as_string()}")
+                    echo(
+                        f"{'-' * 70}\nFrom: {sender}\nTo: {message.to}\n"
+                        f"Subject: {message.subject}\n\n{message.body}\n"
+                    )
                 else:
                     smtp.send_message(mail)
             except (smtplib.SMTPException, OSError) as error:

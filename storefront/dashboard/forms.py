@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -39,9 +41,16 @@ def _tax_code(form, field) -> None:
         )
 
 
+# Whole đồng, optionally grouped by thousands: 120000, 120.000, 120,000 or 1.250.000 ₫.
+_VND = re.compile(r"^(\d+|\d{1,3}([.,]\d{3})+)$")
+
+
 def _price(form, field) -> None:
+    text = _text(field.data).replace("₫", "").replace("đ", "").replace(" ", "")
     try:
-        parse_vnd(_text(field.data))
+        if not _VND.match(text):
+            raise ValueError(text)
+        parse_vnd(text)
     except ValueError:
         raise ValidationError(
             _l("Enter the price in whole đồng, such as 120000 or 120.000.")

@@ -1,0 +1,24 @@
+"""Per-request state for tests that make several requests inside one long app context.
+
+conftest keeps an app context pushed for the whole test, and Flask reuses it for each request,
+so `g` outlives requests: Flask-Babel's cached locale and Flask-Login's cached user would leak
+from one request into the next. This fixture clears both when each request starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, g, request_started
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_state(app: Flask) -> Iterator[None]:
+    def clear(sender: Flask, **extra: object) -> None:
+        g.pop("_flask_babel", None)
+        g.pop("_login_user", None)
+
+    request_started.connect(clear, app)
+    yield
+    request_started.disconnect(clear, app)

@@ -250,6 +250,8 @@ def test_production_cookies_are_secure(app):
     response = production.test_client().post(
         "/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
+    with production.app_context():
+        db.engine.dispose()
     assert response.status_code == 302
     for name in ("session", "remember_token"):
         header = _cookie(response, name)

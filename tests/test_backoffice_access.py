@@ -13,8 +13,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
-from flask import g
-from werkzeug.routing import Rule
+from werkzeug.routing import Map, Rule
 from werkzeug.security import generate_password_hash
 
 from storefront import create_app
@@ -23,6 +22,7 @@ from storefront.catalog.models import ProductImage
 from storefront.config import TestConfig
 from storefront.extensions import db
 from tests.conftest import make_producer, make_product
+from tests.request_state import fresh_request_state  # noqa: F401
 
 AREAS = ("/dashboard", "/office")
 
@@ -104,8 +104,6 @@ def _methods(rule: Rule) -> list[str]:
 
 
 def _sign_in(client, user: User | None) -> None:
-    # The tests' app context outlives requests, so drop Flask-Login's cached user.
-    g.pop("_login_user", None)
     if user is None:
         return
     with client.session_transaction() as session:
@@ -119,58 +117,68 @@ def _request(client, method: str, url: str):
     return client.open(url, method=method, data={})
 
 
-ids = [f"{r.endpoint}:{r.rule}" for r in RULES]
-
-
-@pytest.mark.parametrize("rule", RULES, ids=ids)
-def test_nobody_is_sent_to_login(client, world, rule):
-    url = _url(rule, world)
+def check_nobody_is_sent_to_login(client, url: str, rule: Rule) -> None:
     for method in _methods(rule):
         response = _request(client, method, url)
-        assert response.status_code == 302, (method, url, response.status_code)
-        assert "/login" in response.headers["Location"], (method, url)
+        assert response.status_code == 302, ("nobody", method, url, response.status_code)
+        assert "/login" in response.headers["Location"], ("nobody", method, url)
 
 
-@pytest.mark.parametrize("rule", RULES, ids=ids)
-def test_a_customer_is_refused(client, world, rule):
-    url = _url(rule, world)
+def check_a_customer_is_refused(client, url: str, rule: Rule, world) -> None:
     _sign_in(client, world.customer)
     for method in _methods(rule):
-        assert _request(client, method, url).status_code == 403, (method, url)
+        assert _request(client, method, url).status_code == 403, ("customer", method, url)
 
 
-@pytest.mark.parametrize("rule", RULES, ids=ids)
-def test_another_producers_staff_gets_nothing_of_the_first(client, world, rule):
-    url = _url(rule, world)
+def check_another_producers_staff_gets_nothing(client, url: str, rule: Rule, world) -> None:
     _sign_in(client, world.other_staff)
     for method in _methods(rule):
         response = _request(client, method, url)
         if rule.rule.startswith("/office"):
-            assert response.status_code == 403, (method, url)
+            assert response.status_code == 403, ("other producer", method, url)
         elif rule.arguments:
-            assert response.status_code in (403, 404), (method, url, response.status_code)
+            assert response.status_code in (403, 404), (
+                "other producer",
+                method,
+                url,
+                response.status_code,
+            )
         elif method == "GET":
             # Its own pages open, and show nothing of the first producer.
-            assert response.status_code == 200, (method, url)
+            assert response.status_code == 200, ("other producer", method, url)
             assert world.product.name_vi not in response.get_data(as_text=True), url
-    if rule.rule.startswith("/dashboard"):
-        db.session.expire_all()
-        assert world.product.name_vi == "Mật ong hoa vải"
-        assert world.product.variants[0].price == 120_000
+    db.session.expire_all()
+    assert world.product.name_vi == "Mật ong hoa vải"
+    assert world.product.variants[0].price == 120_000
 
 
-@pytest.mark.parametrize("rule", RULES, ids=ids)
-def test_the_right_user_gets_the_page(client, world, rule):
-    url = _url(rule, world)
+def check_the_right_user_gets_the_page(client, url: str, rule: Rule, world) -> None:
     right = world.staff if rule.rule.startswith("/dashboard") else world.office
     wrong = world.office if rule.rule.startswith("/dashboard") else world.staff
     _sign_in(client, wrong)
-    assert _request(client, _methods(rule)[0], url).status_code == 403
+    assert _request(client, _methods(rule)[0], url).status_code == 403, ("wrong area", url)
     _sign_in(client, right)
     for method in _methods(rule):
         response = _request(client, method, url)
         if method == "GET":
-            assert response.status_code == 200, (method, url, response.status_code)
+            assert response.status_code == 200, ("right user", method, url, response.status_code)
         else:  # an empty form: refused as bad input or redirected, never forbidden
-            assert response.status_code not in (401, 403, 404), (method, url)
-            assert response.status_code < 500, (method, url)
+            assert response.status_code not in (401, 403, 404), ("right user", method, url)
+            assert response.status_code < 500, ("right user", method, url)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[f"{r.endpoint}:{r.rule}" for r in RULES])
+def test_backoffice_route_access(app, world, rule):
+    """Nobody: login; customer: 403; other producer: 403/404; the right user: the page."""
+    url = _url(rule, world)
+    check_nobody_is_sent_to_login(app.test_client(), url, rule)
+    check_a_customer_is_refused(app.test_client(), url, rule, world)
+    check_another_producers_staff_gets_nothing(app.test_client(), url, rule, world)
+    check_the_right_user_gets_the_page(app.test_client(), url, rule, world)
+
+
+def test_a_route_with_an_unknown_url_variable_fails_with_instructions(world):
+    rule = Rule("/dashboard/batches/<int:batch_id>", endpoint="trace.batch")
+    Map([rule])
+    with pytest.raises(pytest.fail.Exception, match="Add an entry 'batch_id'"):
+        _url(rule, world)

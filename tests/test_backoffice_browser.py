@@ -91,3 +91,7 @@ def test_office_revokes_a_certificate_and_the_product_leaves(page, live_server, 
     assert page.locator(link).count() == 0
     assert page.locator(other_link).count() >= 1
     screenshot("listing-after")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/office/certificates?status=revoked")
+    assert page.locator(f"a[href='/office/certificates/{certificate.id}/revoke']").count() == 0
+    screenshot("desktop-revoked")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,9 +15,10 @@ from sqlalchemy import func, select
 
 from storefront.accounts.models import Role
 from storefront.catalog.models import Certificate, Product, ProductImage, Variant
+from storefront.catalog.stock import change_stock
 from storefront.core.models import AuditEntry
 from storefront.extensions import db
-from tests.conftest import login, make_producer, make_product, make_user, revoke
+from tests.conftest import login, make_producer, make_product, make_user, postgres_only, revoke
 from tests.request_state import fresh_request_state  # noqa: F401
 
 
@@ -213,6 +215,35 @@ def test_editing_price_and_stock_goes_through_change_stock(client, shop):
     assert entry.before == {"price": 120_000, "stock": 50, "gtin": None}
     assert entry.after == {"price": 135_000, "stock": 30, "gtin": "08938505974194"}
     assert "135.000" in client.get(f"/products/{shop.slug}").get_data(as_text=True)
+
+
+@postgres_only
+def test_a_stock_edit_waits_for_a_concurrent_sale_then_sets_the_exact_amount(app, client, shop):
+    """A sale holds the row; the edit must read the stock after it, not before (no lost sale)."""
+    variant = shop.variants[0]
+    variant_id = variant.id
+    locked, release = threading.Event(), threading.Event()
+
+    def sale() -> None:
+        with app.app_context():
+            change_stock(variant_id, -5)
+            locked.set()
+            release.wait(5)
+            db.session.commit()
+            db.session.remove()
+
+    seller = threading.Thread(target=sale)
+    seller.start()
+    assert locked.wait(5)
+    threading.Timer(0.5, release.set).start()
+    response = client.post(
+        f"/dashboard/products/{shop.id}/variants/{variant_id}",
+        data=variant_form(variant, stock="30"),
+    )
+    seller.join(5)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Variant, variant_id).stock == 30
 
 
 def test_new_variant(client, shop):

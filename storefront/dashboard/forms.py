@@ -22,6 +22,22 @@ def product_set_choices() -> list[tuple[int, str]]:
     return [(n, f"{n}. {localized(s, 'name')}") for n, s in PRODUCT_SETS.items()]
 
 
+class ChoiceField(SelectField):
+    """A select whose refusals are in our catalog (WTForms' own messages are English only)."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Choose one of the options.")) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            return
+        if self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(_l("Choose one of the options."))
+
+
 def _text(value) -> str:
     """Field data as text: an edit form starts from the model's integers."""
     return "" if value is None else str(value).strip()
@@ -101,7 +117,7 @@ class ProductForm(FlaskForm):
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[REQUIRED, max_length(200)])
     name_en = StringField(_l("Name (English)"), validators=[max_length(200)])
     slug = StringField(_l("Web address"), validators=[Optional(), max_length(160), SLUG])
-    product_set = SelectField(_l("Product set"), coerce=int, validators=[REQUIRED])
+    product_set = ChoiceField(_l("Product set"), coerce=int)
     description_vi = TextAreaField(_l("Description (Vietnamese)"), validators=[max_length(10000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[max_length(10000)])
 

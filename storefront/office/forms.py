@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..accounts.forms import EMAIL, REQUIRED, max_length
 from ..catalog.models import CertifyingLevel, ProducerKind
-from ..dashboard.forms import SLUG, _phone, _tax_code
+from ..dashboard.forms import SLUG, ChoiceField, _phone, _tax_code
 from .services import parse_date
 
 
@@ -47,7 +47,7 @@ def level_choices() -> list[tuple[str, str]]:
 class ProducerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[REQUIRED, max_length(200)])
     slug = StringField(_l("Web address"), validators=[Optional(), max_length(160), SLUG])
-    kind = SelectField(_l("Kind"), validators=[REQUIRED])
+    kind = ChoiceField(_l("Kind"))
     tax_code = StringField(_l("Tax code"), validators=[Optional(), max_length(14), _tax_code])
     phone = StringField(_l("Phone"), validators=[Optional(), max_length(20), _phone])
     email = StringField(_l("Contact email"), validators=[Optional(), EMAIL, max_length(254)])
@@ -70,10 +70,10 @@ class ReasonForm(FlaskForm):
 
 
 class CertificateForm(FlaskForm):
-    product_id = SelectField(_l("Product"), coerce=int, validators=[REQUIRED])
-    stars = SelectField(_l("Stars"), coerce=int, validators=[REQUIRED])
+    product_id = ChoiceField(_l("Product"), coerce=int)
+    stars = ChoiceField(_l("Stars"), coerce=int)
     score = StringField(_l("Score (out of 100)"), validators=[Optional(), _score])
-    level = SelectField(_l("Certifying level"), validators=[REQUIRED])
+    level = ChoiceField(_l("Certifying level"))
     issuing_body = StringField(
         _l("Issuing body"), validators=[REQUIRED, max_length(200)], default="UBND tỉnh Bắc Ninh"
     )

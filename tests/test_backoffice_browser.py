@@ -95,3 +95,39 @@ def test_office_revokes_a_certificate_and_the_product_leaves(page, live_server, 
     page.goto(f"{live_server}/office/certificates?status=revoked")
     assert page.locator(f"a[href='/office/certificates/{certificate.id}/revoke']").count() == 0
     screenshot("desktop-revoked")
+
+
+IMPORT_CSV = (
+    "producer_name,district_2024,commune_2024,product_name_vi,product_set,stars,level,"
+    "issuing_body,decision_number,decision_date\n"
+    "HTX Vải thiều Phì Điền,Lục Ngạn,Phì Điền,Vải thiều Phì Điền,1,4,province,"
+    "UBND tỉnh Bắc Giang,1001/QĐ-UBND,2024-05-10\n"
+    "Hộ Bánh chưng Tân Yên,Tân Yên,,Bánh chưng Tân Yên,6,7,district,UBND huyện Tân Yên,"
+    "77/QĐ-UBND,2023-12-01\n"
+)
+
+
+def test_office_imports_a_spreadsheet_after_fixing_it(page, live_server, screenshot):
+    office = make_user(Role.OFFICE)
+    sign_in(page, live_server, office.email)
+    page.goto(f"{live_server}/office/import")
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "ocop.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode()}],
+    )
+    page.click("form button[type=submit].primary")
+    page.wait_for_load_state()
+    assert page.locator(".row-error").count() == 1
+    screenshot("report-with-error")
+    fixed = IMPORT_CSV.replace(",6,7,district", ",6,3,district")
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "ocop.csv", "mimeType": "text/csv", "buffer": fixed.encode()}],
+    )
+    page.click("form button[type=submit].primary")
+    page.wait_for_load_state()
+    assert page.locator(".row-error").count() == 0
+    screenshot("report-imported")
+    page.goto(f"{live_server}/office/audit?lang=en")
+    assert page.locator("td", has_text="import_certificate").count() == 2
+    screenshot("audit")

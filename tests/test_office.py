@@ -377,3 +377,34 @@ def test_producer_changes_appear_in_the_office_audit_log(client, office):
     login(client, db.session.get(type(staff), 1))
     page = client.get("/office/audit?action=unlist_product").get_data(as_text=True)
     assert staff.email in page
+
+
+def test_import_reads_semicolon_separated_files_from_spreadsheets(client, office):
+    rows = [line.split(",") for line in HEADER.strip().splitlines()]
+    data = (
+        ";".join(rows[0])
+        + "\n"
+        + ";".join(
+            [
+                "HTX Chè Bản Ven",
+                "cooperative",
+                "",
+                "Yên Thế",
+                "",
+                "Chè Bản Ven",
+                "",
+                "11",
+                "3",
+                "district",
+                "UBND huyện Yên Thế",
+                "12/QĐ-UBND",
+                "01/06/2024",
+            ]
+        )
+        + "\n"
+    )
+    response = upload(client, ("\ufeff" + data).encode())
+    assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
+    assert totals()[:3] == (1, 1, 1)
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate.decision_date == date(2024, 6, 1)

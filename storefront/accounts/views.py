@@ -40,7 +40,9 @@ def unauthorized():
 
     if wants_json():
         return render_error(401)
-    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    # Only a page can be returned to: a form posted without a session cannot be replayed.
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.login", next=target))
 
 
 def _login_key() -> str:

@@ -14,8 +14,8 @@ from storefront.config import ProductionConfig
 from storefront.core.errors import UserError
 from storefront.core.models import AuditEntry, OutboxMessage
 from storefront.extensions import db
-from tests.conftest import PASSWORD, login, make_producer, make_user
-from tests.request_state import fresh_request_state  # noqa: F401
+from tests.backoffice_helpers import fast_user, fresh_request_state  # noqa: F401
+from tests.conftest import PASSWORD, login, make_producer
 
 NEW_PASSWORD = "mùa vải chín đỏ 2026"
 
@@ -80,7 +80,7 @@ def test_password_policy_accepts_a_sentence():
 
 
 def test_registering_a_taken_email_says_so(client):
-    make_user(email="lan@example.vn")
+    fast_user(email="lan@example.vn")
     response = client.post(
         "/register?lang=en",
         data={
@@ -102,7 +102,7 @@ def test_forms_without_csrf_token_are_refused(client):
 
 
 def test_password_reset_by_signed_link_works_once(client):
-    user = make_user(email="lan@example.vn")
+    user = fast_user(email="lan@example.vn")
     response = client.post("/password/forgot?lang=en", data={"email": "lan@example.vn"})
     assert response.status_code == 302
     [mail] = outbox("password_reset")
@@ -132,7 +132,7 @@ def test_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(client):
 
 
 def test_reset_links_expire_and_cannot_be_forged(app, client):
-    user = make_user()
+    user = fast_user()
     token = make_token(user, "reset")
     with app.test_request_context(), pytest.raises(UserError) as expired:
         user_for_token(token, "reset", max_age=-1)
@@ -143,7 +143,7 @@ def test_reset_links_expire_and_cannot_be_forged(app, client):
 
 
 def test_office_invites_producer_staff_who_set_a_password(client):
-    office = make_user(Role.OFFICE)
+    office = fast_user(Role.OFFICE)
     producer = make_producer()
     login(client, office)
     response = client.post(
@@ -169,9 +169,9 @@ def test_office_invites_producer_staff_who_set_a_password(client):
 
 
 def test_inviting_an_existing_account_is_refused(client):
-    office = make_user(Role.OFFICE)
+    office = fast_user(Role.OFFICE)
     producer = make_producer()
-    make_user(email="lan@example.vn")
+    fast_user(email="lan@example.vn")
     login(client, office)
     response = client.post(
         f"/office/producers/{producer.id}/invite?lang=en",
@@ -183,7 +183,7 @@ def test_inviting_an_existing_account_is_refused(client):
 
 
 def test_login_is_limited_per_account_across_addresses(client):
-    user = make_user()
+    user = fast_user()
     for attempt in range(5):
         response = client.post(
             "/login",
@@ -228,7 +228,7 @@ def _cookie(response, name: str) -> str:
 
 
 def test_session_cookies_are_httponly_and_samesite_lax(client):
-    user = make_user()
+    user = fast_user()
     response = client.post(
         "/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
@@ -246,7 +246,7 @@ def test_production_cookies_are_secure(app):
         WTF_CSRF_ENABLED = False
 
     production = create_app(Config)
-    user = make_user()
+    user = fast_user()
     response = production.test_client().post(
         "/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
@@ -271,7 +271,7 @@ def test_production_cookies_are_secure(app):
     ],
 )
 def test_login_never_redirects_off_site(client, target):
-    user = make_user()
+    user = fast_user()
     response = client.post(
         "/login", data={"email": user.email, "password": PASSWORD, "next": target}
     )
@@ -281,7 +281,7 @@ def test_login_never_redirects_off_site(client, target):
 
 def test_login_follows_a_local_next(client):
     producer = make_producer()
-    user = make_user(Role.PRODUCER, producer=producer)
+    user = fast_user(Role.PRODUCER, producer=producer)
     assert client.get("/dashboard/products").headers["Location"].startswith("/login?next=")
     response = client.post(
         "/login",
@@ -291,12 +291,12 @@ def test_login_follows_a_local_next(client):
 
 
 def test_staff_land_on_their_back_office(client):
-    office = make_user(Role.OFFICE)
+    office = fast_user(Role.OFFICE)
     assert login(client, office).headers["Location"] == "/office/"
 
 
 def test_inactive_accounts_cannot_sign_in(client):
-    user = make_user()
+    user = fast_user()
     user.active = False
     db.session.commit()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})

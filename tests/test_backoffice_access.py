@@ -14,15 +14,14 @@ from types import SimpleNamespace
 
 import pytest
 from werkzeug.routing import Map, Rule
-from werkzeug.security import generate_password_hash
 
 from storefront import create_app
 from storefront.accounts.models import Role, User
 from storefront.catalog.models import ProductImage
 from storefront.config import TestConfig
 from storefront.extensions import db
+from tests.backoffice_helpers import fast_user, fresh_request_state  # noqa: F401
 from tests.conftest import make_producer, make_product
-from tests.request_state import fresh_request_state  # noqa: F401
 
 AREAS = ("/dashboard", "/office")
 
@@ -49,20 +48,6 @@ def _backoffice_rules() -> list[Rule]:
 RULES = _backoffice_rules()
 
 
-def _fast_user(role: Role, producer=None) -> User:
-    # A cheap hash keeps this many sign-ins fast; scrypt itself is tested in test_accounts.
-    count = db.session.query(User).count()
-    user = User(
-        email=f"access{count + 1}@example.vn",
-        role=role,
-        producer_id=producer.id if producer else None,
-        password_hash=generate_password_hash("x", method="pbkdf2:sha256:1000"),
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
 @pytest.fixture
 def world() -> SimpleNamespace:
     first = make_producer("HTX Mật ong Hồng Xuân")
@@ -78,10 +63,10 @@ def world() -> SimpleNamespace:
         producer=first,
         product=product,
         image=image,
-        staff=_fast_user(Role.PRODUCER, first),
-        other_staff=_fast_user(Role.PRODUCER, other),
-        customer=_fast_user(Role.CUSTOMER),
-        office=_fast_user(Role.OFFICE),
+        staff=fast_user(Role.PRODUCER, producer=first),
+        other_staff=fast_user(Role.PRODUCER, producer=other),
+        customer=fast_user(Role.CUSTOMER),
+        office=fast_user(Role.OFFICE),
     )
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from storefront.accounts.models import Role
 from storefront.catalog.models import ProductImage
 from storefront.extensions import db
-from tests.conftest import PASSWORD, make_producer, make_product, make_user
+from tests.backoffice_helpers import fast_user
+from tests.conftest import PASSWORD, make_producer, make_product
 
 
 def photo() -> bytes:
@@ -33,7 +34,7 @@ def sign_in(page, live_server: str, email: str) -> None:
 def test_producer_edits_a_price_and_adds_a_photo(page, live_server, screenshot):
     producer = make_producer("HTX Mật ong Hồng Xuân")
     product = make_product("Mật ong hoa vải Hồng Xuân", producer=producer, price=120_000)
-    staff = make_user(Role.PRODUCER, producer=producer)
+    staff = fast_user(Role.PRODUCER, producer=producer)
     sign_in(page, live_server, staff.email)
     assert page.url.endswith("/dashboard/")
     screenshot("overview")
@@ -70,7 +71,7 @@ def test_office_revokes_a_certificate_and_the_product_leaves(page, live_server, 
     product = make_product("Snack gạo JOY sốt cay ngọt")
     other = make_product("Gà đồi Yên Thế")
     link, other_link = f"a[href='/products/{product.slug}']", f"a[href='/products/{other.slug}']"
-    office = make_user(Role.OFFICE)
+    office = fast_user(Role.OFFICE)
     page.goto(f"{live_server}/products")
     assert page.locator(link).count() >= 1
 
@@ -108,7 +109,7 @@ IMPORT_CSV = (
 
 
 def test_office_imports_a_spreadsheet_after_fixing_it(page, live_server, screenshot):
-    office = make_user(Role.OFFICE)
+    office = fast_user(Role.OFFICE)
     sign_in(page, live_server, office.email)
     page.goto(f"{live_server}/office/import")
     page.set_input_files(

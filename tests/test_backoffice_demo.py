@@ -9,7 +9,7 @@ from storefront.catalog.models import Product
 from storefront.demo.accounts import OFFICE, STAFF, STAFF_PASSWORD, logins
 from storefront.demo.commands import load_all
 from storefront.extensions import db
-from tests.request_state import fresh_request_state  # noqa: F401
+from tests.backoffice_helpers import fresh_request_state  # noqa: F401
 
 
 def test_demo_logins_open_their_back_office(app):

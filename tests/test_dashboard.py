@@ -18,8 +18,8 @@ from storefront.catalog.models import Certificate, Product, ProductImage, Varian
 from storefront.catalog.stock import change_stock
 from storefront.core.models import AuditEntry
 from storefront.extensions import db
-from tests.conftest import login, make_producer, make_product, make_user, postgres_only, revoke
-from tests.request_state import fresh_request_state  # noqa: F401
+from tests.backoffice_helpers import fast_user, fresh_request_state  # noqa: F401
+from tests.conftest import login, make_producer, make_product, postgres_only, revoke
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def shop(client):
     """A producer with one certified product, and its staff signed in."""
     producer = make_producer("HTX Mật ong Hồng Xuân")
     product = make_product("Mật ong hoa vải", producer=producer)
-    staff = make_user(Role.PRODUCER, producer=producer)
+    staff = fast_user(Role.PRODUCER, producer=producer)
     login(client, staff)
     return product
 
@@ -87,7 +87,7 @@ def test_overview_warns_90_days_before_a_certificate_expires(client):
         decided=date.today().replace(day=1) - timedelta(days=365 * 3 - 60),
     )
     make_product("Gạo nếp cái hoa vàng", producer=producer)
-    login(client, make_user(Role.PRODUCER, producer=producer))
+    login(client, fast_user(Role.PRODUCER, producer=producer))
     page = client.get("/dashboard/?lang=en").get_data(as_text=True)
     assert "expires on" in page
     assert "re-evaluation" in page

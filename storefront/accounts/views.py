@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import UserError
 from ..extensions import db, limiter, login_manager
@@ -88,6 +88,8 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
         try:

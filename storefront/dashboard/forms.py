@@ -96,8 +96,12 @@ SLUG = Regexp(
 
 
 class ProfileForm(FlaskForm):
-    story_vi = TextAreaField(_l("Your story (Vietnamese)"), validators=[max_length(5000)])
-    story_en = TextAreaField(_l("Your story (English)"), validators=[max_length(5000)])
+    story_vi = TextAreaField(
+        _l("Your story (Vietnamese)"), validators=[max_length(5000)], render_kw={"rows": 6}
+    )
+    story_en = TextAreaField(
+        _l("Your story (English)"), validators=[max_length(5000)], render_kw={"rows": 6}
+    )
     phone = StringField(_l("Phone"), validators=[Optional(), max_length(20), _phone])
     email = StringField(_l("Contact email"), validators=[Optional(), EMAIL, max_length(254)])
     website = StringField(
@@ -118,8 +122,12 @@ class ProductForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[max_length(200)])
     slug = StringField(_l("Web address"), validators=[Optional(), max_length(160), SLUG])
     product_set = ChoiceField(_l("Product set"), coerce=int)
-    description_vi = TextAreaField(_l("Description (Vietnamese)"), validators=[max_length(10000)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[max_length(10000)])
+    description_vi = TextAreaField(
+        _l("Description (Vietnamese)"), validators=[max_length(10000)], render_kw={"rows": 6}
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[max_length(10000)], render_kw={"rows": 6}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,7 +66,9 @@ class InviteForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[REQUIRED, max_length(500)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[REQUIRED, max_length(500)], render_kw={"rows": 3}
+    )
 
 
 class CertificateForm(FlaskForm):

@@ -24,10 +24,13 @@ BLUEPRINTS = (
     "api",
     "events",
     "trace",
+    "dashboard",
+    "office",
 )
 
 # Feature packages with a ``commands.register(app)`` function.
 COMMANDS = (
+    "core",
     "places",
     "catalog",
     "demo",

@@ -15,11 +15,11 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from storefront import create_app
 from storefront.accounts.models import Role, User
-from storefront.accounts.services import create_user
 from storefront.catalog.models import Certificate, Producer, Product, Variant
 from storefront.catalog.services import add_certificate, refresh_search_text
 from storefront.config import TestConfig
@@ -176,16 +176,23 @@ def make_product(
     return product
 
 
+# scrypt (what create_user uses) costs ~50 ms a hash; tests that are not about passwords sign in
+# with this cheap hash of PASSWORD instead. tests/test_accounts.py covers scrypt itself.
+_CHEAP_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
 def make_user(
     role: Role = Role.CUSTOMER, email: str | None = None, producer: Producer | None = None
 ) -> User:
+    """A user whose password is PASSWORD (cheaply hashed); sign in with login()."""
     count = db.session.query(User).count()
-    user = create_user(
-        email or f"user{count + 1}@example.vn",
-        PASSWORD,
-        role,
+    user = User(
+        email=email or f"user{count + 1}@example.vn",
+        role=role,
         producer_id=producer.id if producer else None,
+        password_hash=_CHEAP_HASH,
     )
+    db.session.add(user)
     db.session.commit()
     return user
 

@@ -237,7 +237,13 @@ def batch(batch_id: int):
     return _render_batch(item, form=form, status=400 if request.method == "POST" else 200)
 
 
-def _render_batch(item: Batch, form: BatchForm | None = None, status: int = 200, office=False):
+def _render_batch(
+    item: Batch,
+    form: BatchForm | None = None,
+    status: int = 200,
+    office=False,
+    event_form=None,
+):
     runs = db.session.scalars(
         select(StampRun).where(StampRun.batch_id == item.id).order_by(StampRun.id.desc())
     ).all()
@@ -245,7 +251,7 @@ def _render_batch(item: Batch, form: BatchForm | None = None, status: int = 200,
         "trace/batch.html",
         batch=item,
         form=form,
-        event_form=_event_form() if not office else None,
+        event_form=(event_form or _event_form()) if not office else None,
         run_form=RunForm() if not office else None,
         recall_form=ReasonForm() if not office else None,
         runs=runs,
@@ -261,7 +267,7 @@ def batch_event(batch_id: int):
     form = _event_form()
     if not form.validate_on_submit():
         flash(_("Say what happened and when."), "error")
-        return _render_batch(item, status=400)
+        return _render_batch(item, form=_batch_form(item), status=400, event_form=form)
     values = dict(form.data)
     values["photos"] = [f.read() for f in request.files.getlist(form.photos.name) if f.filename]
     report = request.files.get(form.report.name)
@@ -367,7 +373,9 @@ def stamp_void(run_id: int):
     stamp = db.session.scalar(
         select(Stamp).where(Stamp.run_id == item.id, Stamp.serial == serial.zfill(6))
     )
-    if not form.validate_on_submit() or stamp is None:
+    if not form.validate_on_submit() or not serial.isdigit():
+        raise UserError(_("Enter the serial number printed on the stamp."))
+    if stamp is None:
         raise UserError(_("No stamp of this run has that serial."), 404)
     void_stamp(stamp, current_user)
     flash(_("Stamp #%(serial)s voided.", serial=stamp.serial), "warning")

@@ -1,0 +1,1 @@
+"""The producers' back office (trang quản lý của chủ thể): shop profile, products, variants."""

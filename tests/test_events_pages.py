@@ -11,6 +11,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from storefront.accounts.models import Role
+from storefront.core.clock import as_utc
 from storefront.events.models import (
     Booth,
     Event,
@@ -20,7 +21,7 @@ from storefront.events.models import (
     GiftSetComponent,
     TourismSlot,
 )
-from storefront.events.services import as_utc, set_event_prices, set_featured_products
+from storefront.events.services import set_event_prices, set_featured_products
 from storefront.extensions import db
 from tests.conftest import login, make_producer, make_product, make_user
 

@@ -10,7 +10,8 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..catalog.models import Producer, utcnow
+from ..catalog.models import Producer
+from ..core.clock import utcnow
 from ..extensions import db
 
 

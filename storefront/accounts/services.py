@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
@@ -12,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from ..catalog.models import Producer
+from ..core.clock import utcnow
 from ..core.errors import UserError
 from ..core.services import queue_mail, record_change
 from ..core.templating import absolute_url
@@ -56,7 +56,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None or not user.active or not user.check_password(password):
         return None
-    user.last_login_at = datetime.now(UTC)
+    user.last_login_at = utcnow()
     db.session.commit()
     return user
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..events.services import today_in_vietnam
+from ..core.clock import today_in_vietnam
 from ..extensions import limiter
 from . import services
 from .openapi import openapi_document

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..catalog.models import Variant, utcnow
+from ..catalog.models import Variant
+from ..core.clock import utcnow
 from ..extensions import db
 
 

@@ -13,21 +13,18 @@ from sqlalchemy import select
 
 from ..catalog.models import Product, Variant
 from ..catalog.services import is_sellable
+from ..core.clock import as_utc, utcnow
 from ..core.errors import UserError
 from ..core.i18n import localized
 from ..events import checkout as events_checkout
 from ..events.models import GiftSet
-from ..events.services import as_utc, gift_set_stock
+from ..events.services import gift_set_stock
 from ..extensions import db
 from ..orders.pricing import Line, list_price, price_line
 from .models import Cart, CartItem
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def parse_quantity(raw: object) -> int:
@@ -54,7 +51,7 @@ def _expired(cart: Cart) -> bool:
     updated = cart.updated_at
     if updated.tzinfo is None:  # SQLite returns naive UTC
         updated = updated.replace(tzinfo=UTC)
-    return updated < now() - timedelta(days=current_app.config.get("CART_TTL_DAYS", 30))
+    return updated < utcnow() - timedelta(days=current_app.config.get("CART_TTL_DAYS", 30))
 
 
 def current_cart(create: bool = False) -> Cart | None:
@@ -110,7 +107,7 @@ def sellable_ids(variant_ids: set[int], today: date) -> set[int]:
 
 def touch(cart: Cart) -> None:
     """The cart changed: it lives longer, and any open checkout page is out of date."""
-    cart.updated_at = now()
+    cart.updated_at = utcnow()
     cart.checkout_token = None
 
 
@@ -157,7 +154,7 @@ def add_tour(cart: Cart, slot_id: int, places: int) -> CartItem:
     wanted = places + (item.quantity if item else 0)
     if wanted > MAX_QUANTITY:
         raise UserError(_("You can buy at most %(n)d of one item.", n=MAX_QUANTITY))
-    slot = events_checkout.bookable_slot(slot_id, wanted, now())
+    slot = events_checkout.bookable_slot(slot_id, wanted, utcnow())
     ticket = next((v for v in slot.product.variants if v.is_active), None)
     if ticket is None:
         raise UserError(_("This product cannot be bought at the moment."), 409)
@@ -175,7 +172,7 @@ def _check_item(item: CartItem, quantity: int) -> None:
     if item.kind == "gift_set":
         events_checkout.gift_set_lines(item.ref_id, quantity, date.today())
     elif item.kind == "tour":
-        events_checkout.bookable_slot(item.ref_id, quantity, now())
+        events_checkout.bookable_slot(item.ref_id, quantity, utcnow())
     else:
         _check_stock(item.variant, quantity)
 
@@ -187,7 +184,7 @@ def _available(item: CartItem, today: date) -> int:
         return gift_set_stock(gift_set, today) if gift_set is not None else 0
     if item.kind == "tour":
         try:
-            return events_checkout.bookable_slot(item.ref_id, 1, now()).places_left
+            return events_checkout.bookable_slot(item.ref_id, 1, utcnow()).places_left
         except UserError:
             return 0
     if sellable_variant(item.variant_id, today) is None:
@@ -267,7 +264,7 @@ def lines(cart: Cart, at: datetime | None = None) -> list[Line]:
     A gift set gives one line per component, priced at its share of the set price, so each
     producer's part gets its own components; a tour gives a line for its places.
     """
-    at = at or now()
+    at = at or utcnow()
     result: list[Line] = []
     for item in cart.items:
         if item.kind == "gift_set":

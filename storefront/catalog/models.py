@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import (
@@ -20,16 +20,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utcnow
 from ..extensions import db
 from ..places.models import AddressMixin
 from .product_sets import PRODUCT_SETS, ProductSet
 
 VALIDITY_MONTHS = 36
 EXPIRING_WITHIN_DAYS = 90
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class ProducerKind(enum.StrEnum):

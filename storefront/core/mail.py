@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Callable
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -12,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
+from .clock import utcnow
 from .models import OutboxMessage
 
 MAX_ATTEMPTS = 5
@@ -68,7 +68,7 @@ def send_outbox(echo: Callable[[str], None], limit: int = 100) -> tuple[int, int
                     "Mail %s to %s failed: %s", message.id, message.to, error
                 )
             else:
-                message.sent_at = datetime.now(UTC)
+                message.sent_at = utcnow()
                 message.last_error = None
                 sent += 1
             db.session.commit()

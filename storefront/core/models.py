@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..catalog.models import utcnow
 from ..extensions import db
+from .clock import utcnow
 
 
 class AuditEntry(db.Model):

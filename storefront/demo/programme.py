@@ -13,6 +13,7 @@ from ..catalog.images import store_image
 from ..catalog.models import Producer, Product, Variant
 from ..catalog.product_sets import TOURISM_SET
 from ..catalog.services import refresh_search_text
+from ..core.clock import LOCAL_TZ, today_in_vietnam, utcnow
 from ..events.models import (
     Booth,
     Event,
@@ -25,7 +26,6 @@ from ..events.models import (
     ParticipationStatus,
     TourismSlot,
 )
-from ..events.services import LOCAL_TZ
 from ..extensions import db
 from ..places.services import resolve_legacy_address
 from ..text import slugify
@@ -96,7 +96,7 @@ GIFT_SETS = [
 
 def load_programme(today: date | None = None) -> None:
     """Add the demo tourism pilot, gift sets and events that do not exist yet; idempotent."""
-    today = today or datetime.now(UTC).astimezone(LOCAL_TZ).date()
+    today = today or today_in_vietnam()
     _pilot(today)
     _tourism_slots(today)
     _gift_sets()
@@ -287,7 +287,7 @@ def _events(today: date) -> None:
                 participant = EventParticipant(
                     producer_id=product.producer_id,
                     status=ParticipationStatus.ACCEPTED,
-                    responded_at=datetime.now(UTC),
+                    responded_at=utcnow(),
                 )
                 fair.participants.append(participant)
             participant.featured.append(FeaturedProduct(product_id=product.id))

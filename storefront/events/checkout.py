@@ -16,13 +16,13 @@ from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Variant
 from ..catalog.product_sets import TOURISM_SET
+from ..core.clock import as_utc
 from ..core.errors import UserError
 from ..core.i18n import localized
 from ..extensions import db
 from .models import Booth, GiftSet, TourismSlot
 from .services import (
     SlotFull,
-    as_utc,
     component_shares,
     event_price,
     gift_set_stock,

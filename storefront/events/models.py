@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -20,15 +20,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalog.models import Producer, Product, Variant
+from ..core.clock import utcnow
 from ..extensions import db
 
 # Booth positions are in grid cells; the floor plan is GRID_WIDTH × GRID_HEIGHT cells.
 GRID_WIDTH = 24
 GRID_HEIGHT = 16
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class ParticipationStatus(enum.StrEnum):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -15,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..catalog.models import Product, Variant
 from ..catalog.product_sets import TOURISM_SET
 from ..catalog.services import is_sellable
+from ..core.clock import LOCAL_TZ, local_day, today_in_vietnam, utcnow
 from ..core.errors import UserError
 from ..core.services import record_change
 from ..extensions import db
@@ -31,20 +31,6 @@ from .models import (
     ParticipationStatus,
     TourismSlot,
 )
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_day(at: datetime) -> date:
-    """The calendar day in Vietnam at the instant ``at`` (which must carry its time zone)."""
-    if at.tzinfo is None:
-        raise ValueError("a time zone is needed to know the day in Vietnam")
-    return at.astimezone(LOCAL_TZ).date()
-
-
-def today_in_vietnam() -> date:
-    return local_day(datetime.now(UTC))
-
 
 # Event prices
 
@@ -199,7 +185,7 @@ def release_capacity(slot_id: int, places: int) -> None:
 
 
 def upcoming_slots(product_id: int, now: datetime | None = None) -> list[TourismSlot]:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     return list(
         db.session.scalars(
             select(TourismSlot)
@@ -311,7 +297,7 @@ def assign_booth(
 
 def respond_to_invitation(actor, participant: EventParticipant, accept: bool) -> None:
     participant.status = ParticipationStatus.ACCEPTED if accept else ParticipationStatus.DECLINED
-    participant.responded_at = datetime.now(UTC)
+    participant.responded_at = utcnow()
     record_change(actor, "event.respond", participant, after={"status": participant.status})
     db.session.commit()
 
@@ -338,11 +324,6 @@ def set_event_prices(actor, event: Event, percent: int, product_ids: Sequence[in
     event.prices = [EventPrice(product_id=pid) for pid in sorted(set(product_ids))]
     record_change(actor, "event.prices", event, after={"percent": percent})
     db.session.commit()
-
-
-def as_utc(value: datetime) -> datetime:
-    """A stored time as aware UTC (SQLite hands back naive UTC; every time is stored in UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def add_slot(

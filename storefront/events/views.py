@@ -16,6 +16,7 @@ from ..catalog.images import store_image
 from ..catalog.models import Producer, Product
 from ..catalog.product_sets import TOURISM_SET
 from ..catalog.services import is_sellable
+from ..core.clock import LOCAL_TZ, as_utc, today_in_vietnam
 from ..core.i18n import localized
 from ..core.nav import add_menu_item
 from ..core.services import record_change
@@ -71,14 +72,14 @@ def index():
         select(GiftSet).where(GiftSet.is_active.is_(True)).order_by(GiftSet.id)
     ).all()
     return render_template(
-        "events/index.html", events=events, gift_sets=gift_sets, today=services.today_in_vietnam()
+        "events/index.html", events=events, gift_sets=gift_sets, today=today_in_vietnam()
     )
 
 
 @bp.get("/events/<slug>")
 def event(slug: str):
     item = _published_event(slug)
-    today = services.today_in_vietnam()
+    today = today_in_vietnam()
     if item.is_published:
         services.record_visit(item.id, today)
     participants = [p for p in item.participants if p.status == ParticipationStatus.ACCEPTED]
@@ -335,7 +336,7 @@ def _featured_form(participant: EventParticipant) -> FeaturedForm:
         select(Product)
         .where(
             Product.producer_id == participant.producer_id,
-            is_sellable(services.today_in_vietnam()),
+            is_sellable(today_in_vietnam()),
         )
         .order_by(Product.name_vi)
     ).all()
@@ -400,7 +401,7 @@ def tourism_slots(product_id: int):
 @bp.app_template_filter("local_time")
 def local_time(value) -> str:
     """HH:MM in Vietnam's time zone."""
-    return services.as_utc(value).astimezone(services.LOCAL_TZ).strftime("%H:%M")
+    return as_utc(value).astimezone(LOCAL_TZ).strftime("%H:%M")
 
 
 # Producers' tourism dates
@@ -427,7 +428,7 @@ def dashboard_slots():
     form.product.choices = [(p.id, localized(p, "name")) for p in products]
     if form.validate_on_submit():
         product = next(p for p in products if p.id == form.product.data)
-        starts_at = datetime.combine(form.day.data, form.start.data, services.LOCAL_TZ)
+        starts_at = datetime.combine(form.day.data, form.start.data, LOCAL_TZ)
         services.add_slot(
             current_user,
             product,

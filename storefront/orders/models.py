@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..catalog.models import Producer, utcnow
+from ..catalog.models import Producer
+from ..core.clock import utcnow
 from ..extensions import db
 from ..places.models import Place
 

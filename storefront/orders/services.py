@@ -18,11 +18,11 @@ from ..cart import services as carts
 from ..cart.models import Cart
 from ..catalog.models import Producer
 from ..catalog.stock import OutOfStock, change_stock
+from ..core.clock import LOCAL_TZ, utcnow
 from ..core.errors import UserError
 from ..core.services import queue_mail, record_change
 from ..events import services as event_services
 from ..events.checkout import book_places, pickup_booths, pickup_label
-from ..events.services import LOCAL_TZ
 from ..extensions import db
 from ..money import format_vnd
 from ..payments.providers import PROVIDERS, enabled_methods
@@ -69,10 +69,6 @@ class IllegalTransition(UserError):
 
     def __init__(self, message: str):
         super().__init__(message, 409)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_checkout_token(cart: Cart) -> str:
@@ -122,7 +118,7 @@ def place_order(
     place = db.session.get(Place, buyer.place_id)
     if phone is None or place is None or place.era != "current" or place.level != "commune":
         raise UserError(_("Please check your phone number and delivery address."))
-    at = now()
+    at = utcnow()
     parts = split_by_producer(carts.lines(cart, at))
     booths = pickup_booths([part.producer.id for part in parts], at)
     for part in parts:
@@ -342,14 +338,16 @@ def _move(
     if problem:
         raise IllegalTransition(problem)
     before = order.status
-    values: dict[str, object] = {"status": to, "updated_at": now()}
+    values: dict[str, object] = {"status": to, "updated_at": utcnow()}
     if to == S.SHIPPED:
         carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
         if not carrier or not tracking_number:
             raise IllegalTransition(_("Enter the carrier and the tracking number to ship."))
-        values.update(carrier=carrier[:80], tracking_number=tracking_number[:80], shipped_at=now())
+        values.update(
+            carrier=carrier[:80], tracking_number=tracking_number[:80], shipped_at=utcnow()
+        )
     if to == S.DELIVERED and order.payment_status == PaymentStatus.UNPAID:
-        values.update(payment_status=PaymentStatus.PAID, paid_at=now())
+        values.update(payment_status=PaymentStatus.PAID, paid_at=utcnow())
     if to == S.CANCELLED:
         values["cancel_reason"] = (reason or "")[:300] or None
         if order.payment_status in (PaymentStatus.PENDING, PaymentStatus.UNPAID):
@@ -398,8 +396,8 @@ def mark_paid(order: Order, actor: object = None) -> bool:
         )
         .values(
             payment_status=PaymentStatus.PAID,
-            paid_at=now(),
-            updated_at=now(),
+            paid_at=utcnow(),
+            updated_at=utcnow(),
             status=case((Order.status == S.PLACED, S.CONFIRMED), else_=Order.status),
         )
         .execution_options(synchronize_session=False)
@@ -420,7 +418,7 @@ def expire_unpaid(at: datetime | None = None) -> list[Order]:
     Safe to run from cron and concurrently: on PostgreSQL rows another run holds are skipped
     (FOR UPDATE SKIP LOCKED), and the status change itself is conditional everywhere.
     """
-    at = at or now()
+    at = at or utcnow()
     ids = db.session.scalars(
         select(Order.id)
         .join(OrderGroup, OrderGroup.id == Order.group_id)

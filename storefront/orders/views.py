@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from ..accounts.decorators import producer_required
 from ..cart import services as carts
+from ..core.clock import utcnow
 from ..core.errors import UserError
 from ..core.i18n import current_language
 from ..core.nav import add_menu_item
@@ -131,7 +132,7 @@ def checkout():
         return redirect(url_for("orders.group", code=group.code), code=303)
     # A POST that reaches here did not validate: show the form again with its errors.
     status = 400 if request.method == "POST" else 200
-    booths = pickup_booths([part.producer.id for part in parts], carts.now())
+    booths = pickup_booths([part.producer.id for part in parts], utcnow())
     return render_template(
         "orders/checkout.html",
         form=form,

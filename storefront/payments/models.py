@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..catalog.models import utcnow
+from ..core.clock import utcnow
 from ..extensions import db
 
 

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..catalog.product_sets import GROUPS
+from ..core.clock import today_in_vietnam
 from ..core.i18n import localized
-from ..events.services import today_in_vietnam
 from .charts import bar_chart
 from .services import (
     PLAN_YEAR,

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..core.clock import utcnow
 from .models import Batch, EventType, Stamp, TraceEvent
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -90,6 +91,6 @@ def document(batch: Batch, stamp: Stamp | None = None) -> dict[str, Any]:
         "@context": [CONTEXT, {"ocop": f"{_site()}/voc/"}],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
-        "creationDate": datetime.now(UTC).isoformat(),
+        "creationDate": utcnow().isoformat(),
         "epcisBody": {"eventList": events},
     }

@@ -24,7 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..catalog.models import Product, Variant, utcnow
+from ..catalog.models import Product, Variant
+from ..core.clock import utcnow
 from ..extensions import db
 from ..places.models import AddressMixin, Place
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..catalog.images import store_image
 from ..catalog.models import Product, Variant
+from ..core.clock import utcnow
 from ..core.errors import UserError
 from ..core.i18n import current_language
 from ..core.services import record_change
@@ -200,7 +201,7 @@ def save_batch(batch: Batch, values: dict[str, Any], producer_id: int, actor: An
 def recall_batch(batch: Batch, reason: str, actor: Any) -> None:
     if not reason.strip():
         raise UserError(_("Say why the batch is recalled."))
-    batch.recalled_at = datetime.now(UTC)
+    batch.recalled_at = utcnow()
     batch.recall_reason = reason.strip()[:500]
     record_change(
         actor, "batch.recall", batch, producer_id=batch.producer_id, after={"reason": reason}
@@ -250,7 +251,7 @@ def add_event(batch: Batch, values: dict[str, Any], actor: Any) -> TraceEvent:
     zone = parse_offset(values.get("tz_offset", "+07:00"))
     local: datetime = values["event_time"]
     when = local.replace(tzinfo=zone)
-    if when > datetime.now(UTC) + timedelta(hours=1):
+    if when > utcnow() + timedelta(hours=1):
         raise UserError(_("An event cannot be in the future."))
     ilmd = None
     if kind == "harvest":

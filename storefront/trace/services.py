@@ -15,8 +15,9 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
-from ..catalog.models import Product, utcnow
+from ..catalog.models import Product
 from ..catalog.services import current_certificate
+from ..core.clock import utcnow
 from ..core.errors import UserError
 from ..core.services import record_change
 from ..extensions import db

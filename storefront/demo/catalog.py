@@ -17,13 +17,13 @@ from ..catalog.images import store_image
 from ..catalog.models import Producer, Product, ProductImage, Variant, valid_until_for
 from ..catalog.product_sets import PRODUCT_SETS
 from ..catalog.services import add_certificate, refresh_search_text
+from ..core.fonts import font_file
 from ..extensions import db
 from ..places.services import load_province, resolve_legacy_address
 from ..text import gtin_check_digit, slugify
 from .names_en import MISSING_PRODUCERS, PACKS, PRODUCT_NAMES_EN
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bac_giang_ocop_products.csv"
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
 
 # Demonstration states, so that every certificate status can be seen in the demo.
 EXPIRED_DEMO = "Mỳ Trại Lâm"
@@ -274,8 +274,8 @@ def _photo(row: Row, product: Product) -> None:
             [(0, y), (width, y)],
             fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
-    bold = ImageFont.truetype(str(FONTS / "DejaVuSans-Bold.ttf"), 54)
-    small = ImageFont.truetype(str(FONTS / "DejaVuSans.ttf"), 30)
+    bold = ImageFont.truetype(font_file(bold=True), 54)
+    small = ImageFont.truetype(font_file(), 30)
     words, lines, line = row.product_vi.split(), [], ""
     for word in words:
         candidate = f"{line} {word}".strip()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from ..catalog.models import Producer, Product, Variant
 from ..catalog.product_sets import TOURISM_SET
 from ..catalog.services import refresh_search_text
 from ..core.clock import LOCAL_TZ, today_in_vietnam, utcnow
+from ..core.fonts import font_file
 from ..events.models import (
     Booth,
     Event,
@@ -30,7 +30,6 @@ from ..extensions import db
 from ..places.services import resolve_legacy_address
 from ..text import slugify
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
 PILOT_PRODUCER = "htx-sx-tt-sam-nam-nui-danh"
 PILOT_NOTE_VI = (
     " Sản phẩm du lịch thí điểm theo Kế hoạch OCOP 2024 của tỉnh Bắc Giang tại xã Liên Chung; "
@@ -219,8 +218,8 @@ def _picture(title: str, colours) -> bytes:
             [(0, y), (width, y)],
             fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
-    bold = ImageFont.truetype(str(FONTS / "DejaVuSans-Bold.ttf"), 48)
-    small = ImageFont.truetype(str(FONTS / "DejaVuSans.ttf"), 28)
+    bold = ImageFont.truetype(font_file(bold=True), 48)
+    small = ImageFont.truetype(font_file(), 28)
     draw.text((50, 60), "Gói quà tặng OCOP", font=small, fill=(255, 226, 120))
     lines, line = [], ""
     for word in title.split():

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
 import segno
 from markupsafe import Markup, escape
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from ..core.fonts import FONT, FONT_BOLD, register_pdf_fonts
 from .models import GRID_HEIGHT, GRID_WIDTH, Event
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
 CELL = 30  # SVG units per grid cell
-
-
-def _register_fonts() -> None:
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
@@ -65,7 +56,7 @@ def _wrap(canvas: Canvas, text: str, font: str, size: float, width: float) -> li
 
 def poster_pdf(title: str, lines: Sequence[str], url: str, call_to_action: str) -> bytes:
     """An A4 poster: a title, a few lines of facts, a large QR code to ``url`` and the URL."""
-    _register_fonts()
+    register_pdf_fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(title)
@@ -74,25 +65,25 @@ def poster_pdf(title: str, lines: Sequence[str], url: str, call_to_action: str) 
     canvas.setFillColor(HexColor("#0b6e4f"))
     canvas.rect(0, height - 28 * mm, width, 28 * mm, stroke=0, fill=1)
     canvas.setFillColor(HexColor("#ffffff"))
-    canvas.setFont("DejaVuSans-Bold", 20)
+    canvas.setFont(FONT_BOLD, 20)
     canvas.drawString(margin, height - 18 * mm, "OCOP Bắc Giang ★")
     canvas.setFillColor(HexColor("#1d2327"))
     y = height - 45 * mm
-    for line in _wrap(canvas, title, "DejaVuSans-Bold", 26, width - 2 * margin)[:4]:
-        canvas.setFont("DejaVuSans-Bold", 26)
+    for line in _wrap(canvas, title, FONT_BOLD, 26, width - 2 * margin)[:4]:
+        canvas.setFont(FONT_BOLD, 26)
         canvas.drawString(margin, y, line)
         y -= 11 * mm
     y -= 3 * mm
-    canvas.setFont("DejaVuSans", 14)
+    canvas.setFont(FONT, 14)
     for fact in lines:
-        for line in _wrap(canvas, fact, "DejaVuSans", 14, width - 2 * margin)[:3]:
+        for line in _wrap(canvas, fact, FONT, 14, width - 2 * margin)[:3]:
             canvas.drawString(margin, y, line)
             y -= 7 * mm
     size = min(110 * mm, y - 45 * mm)
     _draw_qr(canvas, url, (width - size) / 2, 40 * mm, size)
-    canvas.setFont("DejaVuSans-Bold", 16)
+    canvas.setFont(FONT_BOLD, 16)
     canvas.drawCentredString(width / 2, 30 * mm, call_to_action)
-    canvas.setFont("DejaVuSans", 11)
+    canvas.setFont(FONT, 11)
     canvas.drawCentredString(width / 2, 22 * mm, url)
     canvas.showPage()
     canvas.save()

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from ..core.fonts import FONT, FONT_BOLD, register_pdf_fonts
 from ..money import format_vnd
 from .models import Order
-
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
-
-
-def _register_fonts() -> None:
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 def packing_slip_pdf(order: Order) -> bytes:
     """A PDF listing what goes in the parcel and where it goes; DejaVu covers Vietnamese."""
-    _register_fonts()
+    register_pdf_fonts()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A5)
     pdf.setTitle(f"Phiếu đóng gói {order.code}")
@@ -33,7 +23,7 @@ def packing_slip_pdf(order: Order) -> bytes:
     left, y = 12 * mm, height - 16 * mm
 
     def text(value: str, size: int = 10, bold: bool = False, x: float = left) -> None:
-        pdf.setFont("DejaVuSans-Bold" if bold else "DejaVuSans", size)
+        pdf.setFont(FONT_BOLD if bold else FONT, size)
         pdf.drawString(x, y, value)
 
     text(f"PHIẾU ĐÓNG GÓI · {order.code}", 14, bold=True)

@@ -5,8 +5,6 @@ Each function that writes owns its transaction and records who changed what (bef
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -21,6 +19,7 @@ from ..catalog.services import add_certificate, refresh_search_text
 from ..core.errors import UserError
 from ..core.models import AuditEntry
 from ..core.services import record_change
+from ..core.spreadsheet import csv_text
 from ..dashboard.services import changed, snapshot
 from ..extensions import db
 from ..places.services import resolve_legacy_address
@@ -284,32 +283,29 @@ CSV_HEADER = (
 
 def certificates_csv(certificates: list[Certificate], today: date | None = None) -> str:
     """The list as UTF-8 CSV (with BOM, so spreadsheet programs read Vietnamese right)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for c in certificates:
-        p = c.product
-        writer.writerow(
-            [
-                c.decision_number,
-                c.decision_date.isoformat(),
-                c.valid_until.isoformat(),
-                c.status(today).value,
-                c.stars,
-                c.score or "",
-                c.level,
-                c.issuing_body,
-                p.slug,
-                p.name_vi,
-                p.producer.name,
-                p.producer.tax_code or "",
-                p.address_then or p.producer.address_then,
-                p.address_now or p.producer.address_now,
-                c.revoked_on.isoformat() if c.revoked_on else "",
-                c.revoked_reason or "",
-            ]
-        )
-    return "\ufeff" + out.getvalue()
+    return csv_text(CSV_HEADER, (_certificate_row(c, today) for c in certificates))
+
+
+def _certificate_row(c: Certificate, today: date | None) -> list[object]:
+    p = c.product
+    return [
+        c.decision_number,
+        c.decision_date.isoformat(),
+        c.valid_until.isoformat(),
+        c.status(today).value,
+        c.stars,
+        c.score or "",
+        c.level,
+        c.issuing_body,
+        p.slug,
+        p.name_vi,
+        p.producer.name,
+        p.producer.tax_code or "",
+        p.address_then or p.producer.address_then,
+        p.address_now or p.producer.address_now,
+        c.revoked_on.isoformat() if c.revoked_on else "",
+        c.revoked_reason or "",
+    ]
 
 
 # Audit log

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
     Blueprint,
     Response,
@@ -27,6 +24,7 @@ from ..core.clock import utcnow
 from ..core.errors import UserError
 from ..core.i18n import current_language
 from ..core.nav import add_menu_item
+from ..core.spreadsheet import csv_text, formula_safe
 from ..events.checkout import pickup_booths
 from ..extensions import db, limiter
 from ..payments.providers import PROVIDERS, enabled_methods
@@ -273,67 +271,59 @@ def dashboard_packing_slip(order_id: int):
     )
 
 
+ORDERS_CSV_HEADER = (
+    "order_code",
+    "created_at",
+    "status",
+    "payment_status",
+    "payment_method",
+    "buyer",
+    "phone",
+    "address",
+    "sku",
+    "product",
+    "variant",
+    "unit_price",
+    "quantity",
+    "line_total",
+    "delivery_fee",
+    "order_total",
+)
+
+
 @bp.get("/dashboard/orders/export.csv")
 @producer_required
 def dashboard_export():
     items = db.session.scalars(
         select(Order).where(Order.producer_id == current_user.producer_id).order_by(Order.id)
     ).all()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    rows = [
         [
-            "order_code",
-            "created_at",
-            "status",
-            "payment_status",
-            "payment_method",
-            "buyer",
-            "phone",
-            "address",
-            "sku",
-            "product",
-            "variant",
-            "unit_price",
-            "quantity",
-            "line_total",
-            "delivery_fee",
-            "order_total",
+            order.code,
+            order.created_at.isoformat(),
+            order.status,
+            order.payment_status,
+            order.group.payment_method,
+            formula_safe(order.group.name),
+            order.group.phone,
+            formula_safe(order.group.address),
+            line.sku,
+            formula_safe(line.product_name),
+            formula_safe(line.variant_label),
+            line.unit_price,
+            line.quantity,
+            line.line_total,
+            order.delivery_fee,
+            order.total,
         ]
-    )
-    for order in items:
-        group = order.group
-        for line in order.lines:
-            writer.writerow(
-                [
-                    order.code,
-                    order.created_at.isoformat(),
-                    order.status,
-                    order.payment_status,
-                    group.payment_method,
-                    _safe(group.name),
-                    group.phone,
-                    _safe(group.address),
-                    line.sku,
-                    _safe(line.product_name),
-                    _safe(line.variant_label),
-                    line.unit_price,
-                    line.quantity,
-                    line.line_total,
-                    order.delivery_fee,
-                    order.total,
-                ]
-            )
+        for order in items
+        for line in order.lines
+    ]
     return Response(
-        "\ufeff" + out.getvalue(),
+        csv_text(ORDERS_CSV_HEADER, rows),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="orders.csv"'},
     )
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from running a buyer's text as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.route("/dashboard/delivery", methods=["GET", "POST"])

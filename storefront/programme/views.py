@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +9,7 @@ from flask_login import current_user
 from ..catalog.product_sets import GROUPS
 from ..core.clock import today_in_vietnam
 from ..core.i18n import localized
+from ..core.spreadsheet import csv_text
 from .charts import bar_chart
 from .services import (
     PLAN_YEAR,
@@ -121,18 +119,17 @@ def dashboard():
 def dashboard_csv():
     """Every figure of the dashboard as rows of (table, label, column, value)."""
     figures = compute_figures(today_in_vietnam())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["table", "label", "column", "value"])
+    rows = []
     for table in _tables(figures):
         for label, values in table["rows"]:
             for column, value in zip(table["columns"], values, strict=True):
-                writer.writerow([table["id"], label, column, value])
+                rows.append([table["id"], label, column, value])
     for days, listing in ((90, figures.expiring_90), (180, figures.expiring_180)):
-        writer.writerow(["expiring", f"{days}", _("Certificates"), len(listing)])
+        rows.append(["expiring", f"{days}", _("Certificates"), len(listing)])
     for key, achieved, target in figures.targets():
-        writer.writerow(["targets", key, _("Achieved"), achieved])
-        writer.writerow(["targets", key, _("Target"), target])
-    response = Response(out.getvalue(), mimetype="text/csv")
+        rows.append(["targets", key, _("Achieved"), achieved])
+        rows.append(["targets", key, _("Target"), target])
+    text = csv_text(["table", "label", "column", "value"], rows, bom=False)
+    response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=ocop-programme.csv"
     return response

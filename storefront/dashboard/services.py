@@ -13,6 +13,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..accounts.decorators import own_or_404
 from ..accounts.models import User
 from ..catalog.images import store_image
 from ..catalog.models import Producer, Product, ProductImage, Variant
@@ -39,18 +40,9 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def own_product(producer_id: int, product_id: int) -> Product:
-    """The product if it belongs to ``producer_id``; 404 otherwise (never reveal others' ids)."""
-    product = db.session.scalar(
-        select(Product).where(Product.id == product_id, Product.producer_id == producer_id)
-    )
-    if product is None:
-        abort(404)
-    return product
-
-
-def own_variant(producer_id: int, product_id: int, variant_id: int) -> Variant:
-    product = own_product(producer_id, product_id)
+def own_variant(product_id: int, variant_id: int) -> Variant:
+    """The variant of the signed-in producer's product ``product_id``; 404 otherwise."""
+    product = own_or_404(Product, product_id)
     variant = db.session.scalar(
         select(Variant).where(Variant.id == variant_id, Variant.product_id == product.id)
     )
@@ -59,8 +51,9 @@ def own_variant(producer_id: int, product_id: int, variant_id: int) -> Variant:
     return variant
 
 
-def own_image(producer_id: int, product_id: int, image_id: int) -> ProductImage:
-    product = own_product(producer_id, product_id)
+def own_image(product_id: int, image_id: int) -> ProductImage:
+    """The image of the signed-in producer's product ``product_id``; 404 otherwise."""
+    product = own_or_404(Product, product_id)
     image = db.session.scalar(
         select(ProductImage).where(
             ProductImage.id == image_id, ProductImage.product_id == product.id

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts.decorators import producer_required
+from ..accounts.decorators import own_or_404, producer_required
 from ..catalog.models import EXPIRING_WITHIN_DAYS, CertificateStatus, Product
 from ..catalog.services import current_certificate
 from ..core.errors import UserError
@@ -117,7 +117,7 @@ def new_product():
 
 @bp.route("/products/<int:product_id>", methods=["GET", "POST"])
 def edit_product(product_id: int):
-    product = services.own_product(current_user.producer_id, product_id)
+    product = own_or_404(Product, product_id)
     form = ProductForm(obj=product)
     if form.validate_on_submit():
         try:
@@ -150,7 +150,7 @@ def _product_page(product: Product, form: ProductForm, status: int = 200, photo_
 
 @bp.post("/products/<int:product_id>/listing")
 def listing(product_id: int):
-    product = services.own_product(current_user.producer_id, product_id)
+    product = own_or_404(Product, product_id)
     if ActionForm().validate_on_submit():
         listed = request.form.get("listed") == "1"
         services.set_listing(current_user, product, listed)
@@ -160,7 +160,7 @@ def listing(product_id: int):
 
 @bp.post("/products/<int:product_id>/photos")
 def add_photo(product_id: int):
-    product = services.own_product(current_user.producer_id, product_id)
+    product = own_or_404(Product, product_id)
     form = PhotoForm()
     if form.validate_on_submit():
         upload = request.files.get("photo")
@@ -175,7 +175,7 @@ def add_photo(product_id: int):
 
 @bp.post("/products/<int:product_id>/photos/<int:image_id>/delete")
 def delete_photo(product_id: int, image_id: int):
-    image = services.own_image(current_user.producer_id, product_id, image_id)
+    image = services.own_image(product_id, image_id)
     if ActionForm().validate_on_submit():
         services.delete_photo(current_user, image)
         flash(_("Photo removed."))
@@ -184,14 +184,14 @@ def delete_photo(product_id: int, image_id: int):
 
 @bp.route("/products/<int:product_id>/variants/new", methods=["GET", "POST"])
 def new_variant(product_id: int):
-    product = services.own_product(current_user.producer_id, product_id)
+    product = own_or_404(Product, product_id)
     form = VariantForm()
     return _variant_page(product, None, form)
 
 
 @bp.route("/products/<int:product_id>/variants/<int:variant_id>", methods=["GET", "POST"])
 def edit_variant(product_id: int, variant_id: int):
-    variant = services.own_variant(current_user.producer_id, product_id, variant_id)
+    variant = services.own_variant(product_id, variant_id)
     form = VariantForm(obj=variant)
     return _variant_page(variant.product, variant, form)
 

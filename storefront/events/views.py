@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts.decorators import office_required, producer_required
+from ..accounts.decorators import office_required, own_or_404, producer_required
 from ..catalog.images import store_image
 from ..catalog.models import Producer, Product
 from ..catalog.product_sets import TOURISM_SET
@@ -446,9 +446,7 @@ def dashboard_slots():
 @bp.post("/dashboard/tourism-slots/<int:slot_id>/remove")
 @producer_required
 def dashboard_remove_slot(slot_id: int):
-    slot = db.session.get(TourismSlot, slot_id)
-    if slot is None or slot.product.producer_id != current_user.producer_id:
-        abort(404)
+    slot = own_or_404(TourismSlot, slot_id, owner="product.producer_id")
     services.remove_slot(current_user, slot)
     flash(_("Date removed."), "success")
     return redirect(url_for("events.dashboard_slots"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -37,13 +37,6 @@ add_menu_item("office", "office.audit", _l("Audit log"), order=90)
 @office_required
 def _office_staff_only():
     return None
-
-
-def _get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 @bp.get("/")
@@ -93,7 +86,7 @@ def new_producer():
 
 @bp.route("/producers/<int:producer_id>", methods=["GET", "POST"])
 def producer(producer_id: int):
-    item = _get_or_404(Producer, producer_id)
+    item = db.get_or_404(Producer, producer_id)
     form = ProducerForm(obj=item)
     if form.validate_on_submit():
         try:
@@ -134,7 +127,7 @@ def _producer_page(item: Producer, *, form=None, invite_form=None, reason_form=N
 
 @bp.post("/producers/<int:producer_id>/invite")
 def invite(producer_id: int):
-    item = _get_or_404(Producer, producer_id)
+    item = db.get_or_404(Producer, producer_id)
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -149,7 +142,7 @@ def invite(producer_id: int):
 
 @bp.post("/producers/<int:producer_id>/suspend")
 def suspend(producer_id: int):
-    item = _get_or_404(Producer, producer_id)
+    item = db.get_or_404(Producer, producer_id)
     form = ReasonForm()
     if form.validate_on_submit():
         services.suspend_producer(current_user, item, form.reason.data)
@@ -160,7 +153,7 @@ def suspend(producer_id: int):
 
 @bp.post("/producers/<int:producer_id>/reactivate")
 def reactivate(producer_id: int):
-    item = _get_or_404(Producer, producer_id)
+    item = db.get_or_404(Producer, producer_id)
     if ActionForm().validate_on_submit():
         services.reactivate_producer(current_user, item)
         flash(_("%(name)s is active again.", name=item.name))
@@ -224,7 +217,7 @@ def new_certificate():
     if request.method == "GET" and renews:
         form.product_id.data = renews
     if form.validate_on_submit():
-        product = _get_or_404(Product, form.product_id.data)
+        product = db.get_or_404(Product, form.product_id.data)
         values = {**form.data, "decision_date": services.parse_date(form.decision_date.data)}
         try:
             services.record_certificate(current_user, product, values)
@@ -239,7 +232,7 @@ def new_certificate():
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 def revoke(certificate_id: int):
-    certificate = _get_or_404(Certificate, certificate_id)
+    certificate = db.get_or_404(Certificate, certificate_id)
     form = ReasonForm()
     if form.validate_on_submit():
         services.revoke_certificate(current_user, certificate, form.reason.data)

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..accounts.decorators import producer_required
+from ..accounts.decorators import own_or_404, producer_required
 from ..cart import services as carts
 from ..core.clock import utcnow
 from ..core.errors import UserError
@@ -193,16 +193,6 @@ def track():
 # The producers' order desk: every query is scoped by current_user.producer_id.
 
 
-def own_order(order_id: int) -> Order:
-    """The current producer's order ``order_id``; 404 for anyone else's."""
-    order = db.session.scalar(
-        select(Order).where(Order.id == order_id, Order.producer_id == current_user.producer_id)
-    )
-    if order is None:
-        abort(404)
-    return order
-
-
 @bp.get("/dashboard/orders")
 @producer_required
 def dashboard_orders():
@@ -223,7 +213,7 @@ def dashboard_orders():
 @bp.get("/dashboard/orders/<int:order_id>")
 @producer_required
 def dashboard_order(order_id: int):
-    order = own_order(order_id)
+    order = own_or_404(Order, order_id)
     return render_template(
         "orders/dashboard_order.html",
         order=order,
@@ -238,7 +228,7 @@ def dashboard_order(order_id: int):
 @bp.post("/dashboard/orders/<int:order_id>/status")
 @producer_required
 def dashboard_move(order_id: int):
-    order = own_order(order_id)
+    order = own_or_404(Order, order_id)
     form = MoveForm()
     if not form.validate_on_submit():
         raise UserError(_("Please check the form and try again."))
@@ -263,7 +253,7 @@ def dashboard_move(order_id: int):
 @bp.get("/dashboard/orders/<int:order_id>/packing-slip.pdf")
 @producer_required
 def dashboard_packing_slip(order_id: int):
-    order = own_order(order_id)
+    order = own_or_404(Order, order_id)
     return Response(
         packing_slip_pdf(order),
         mimetype="application/pdf",

@@ -17,14 +17,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..accounts.decorators import office_required, producer_required
+from ..accounts.decorators import office_required, own_or_404, producer_required
 from ..catalog.models import Producer
 from ..core.errors import UserError
 from ..core.nav import add_menu_item
 from ..extensions import csrf, db, limiter
 from ..money import parse_vnd
 from ..orders.models import Order, OrderGroup, OrderStatus, PaymentStatus
-from ..orders.views import own_order, visible_group
+from ..orders.views import visible_group
 from . import services
 from .forms import ReconcileForm
 from .models import CardPayment, ProducerPaymentMethod
@@ -78,7 +78,7 @@ def stripe_webhook():
 @bp.post("/dashboard/orders/<int:order_id>/transfer-received")
 @producer_required
 def dashboard_transfer_received(order_id: int):
-    order = own_order(order_id)
+    order = own_or_404(Order, order_id)
     services.transfer_received(order, current_user)
     flash(_("Transfer recorded: order %(code)s is paid.", code=order.code))
     return redirect(url_for("orders.dashboard_order", order_id=order.id), code=303)

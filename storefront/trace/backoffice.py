@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from ..accounts.decorators import office_required, producer_required
+from ..accounts.decorators import office_required, own_or_404, producer_required
 from ..catalog.models import Product, Variant
 from ..core.errors import UserError
 from ..core.i18n import localized
@@ -40,27 +40,6 @@ add_menu_item("dashboard", "trace.batches", _l("Batches and stamps"), order=41)
 add_menu_item("office", "trace.office_batches", _l("Batches"), order=40)
 add_menu_item("office", "trace.office_areas", _l("Growing areas"), order=41)
 add_menu_item("office", "trace.office_reports", _l("Stamp reports"), order=42)
-
-
-def _own_area(area_id: int) -> GrowingArea:
-    area = db.session.get(GrowingArea, area_id)
-    if area is None or area.producer_id != current_user.producer_id:
-        abort(404)
-    return area
-
-
-def _own_batch(batch_id: int) -> Batch:
-    batch = db.session.get(Batch, batch_id)
-    if batch is None or batch.product.producer_id != current_user.producer_id:
-        abort(404)
-    return batch
-
-
-def _own_run(run_id: int) -> StampRun:
-    run = db.session.get(StampRun, run_id)
-    if run is None or run.batch.product.producer_id != current_user.producer_id:
-        abort(404)
-    return run
 
 
 def _place_choices(era: str) -> list[SelectChoice]:
@@ -128,7 +107,7 @@ def area_new():
 @bp.route("/dashboard/growing-areas/<int:area_id>", methods=["GET", "POST"])
 @producer_required
 def area(area_id: int):
-    item = _own_area(area_id)
+    item = own_or_404(GrowingArea, area_id)
     form = _area_form(item)
     if form.validate_on_submit():
         try:
@@ -148,7 +127,7 @@ def area(area_id: int):
 @bp.post("/dashboard/growing-areas/<int:area_id>/standards")
 @producer_required
 def area_standard(area_id: int):
-    item = _own_area(area_id)
+    item = own_or_404(GrowingArea, area_id)
     form = StandardForm()
     if not form.validate_on_submit():
         raise UserError(_("Fill in the standard, certificate number and validity dates."))
@@ -223,7 +202,7 @@ def _event_form() -> EventForm:
 @bp.route("/dashboard/batches/<int:batch_id>", methods=["GET", "POST"])
 @producer_required
 def batch(batch_id: int):
-    item = _own_batch(batch_id)
+    item = own_or_404(Batch, batch_id, owner="product.producer_id")
     form = _batch_form(item)
     if form.validate_on_submit():
         try:
@@ -263,7 +242,7 @@ def _render_batch(
 @bp.post("/dashboard/batches/<int:batch_id>/events")
 @producer_required
 def batch_event(batch_id: int):
-    item = _own_batch(batch_id)
+    item = own_or_404(Batch, batch_id, owner="product.producer_id")
     form = _event_form()
     if not form.validate_on_submit():
         flash(_("Say what happened and when."), "error")
@@ -280,7 +259,7 @@ def batch_event(batch_id: int):
 @bp.post("/dashboard/batches/<int:batch_id>/recall")
 @producer_required
 def batch_recall(batch_id: int):
-    item = _own_batch(batch_id)
+    item = own_or_404(Batch, batch_id, owner="product.producer_id")
     form = ReasonForm()
     if not form.validate_on_submit():
         raise UserError(_("Say why the batch is recalled."))
@@ -295,7 +274,7 @@ def batch_recall(batch_id: int):
 @bp.post("/dashboard/batches/<int:batch_id>/stamp-runs")
 @producer_required
 def run_new(batch_id: int):
-    item = _own_batch(batch_id)
+    item = own_or_404(Batch, batch_id, owner="product.producer_id")
     form = RunForm()
     if not form.validate_on_submit():
         raise UserError(_("Choose between 1 and 100,000 stamps and a sheet format."))
@@ -307,7 +286,7 @@ def run_new(batch_id: int):
 @producer_required
 def run(run_id: int):
     """The run's progress (the page refreshes itself until the sheet is ready)."""
-    item = _own_run(run_id)
+    item = own_or_404(StampRun, run_id, owner="batch.product.producer_id")
     voided = db.session.scalar(
         select(func.count()).where(Stamp.run_id == item.id, Stamp.voided_at.is_not(None))
     )
@@ -328,14 +307,14 @@ def run(run_id: int):
 @bp.get("/dashboard/stamp-runs/<int:run_id>/download")
 @producer_required
 def run_download(run_id: int):
-    item = _own_run(run_id)
+    item = own_or_404(StampRun, run_id, owner="batch.product.producer_id")
     return _send_run_file(item, item.file_path)
 
 
 @bp.get("/dashboard/stamp-runs/<int:run_id>/pins")
 @producer_required
 def run_pins(run_id: int):
-    item = _own_run(run_id)
+    item = own_or_404(StampRun, run_id, owner="batch.product.producer_id")
     return _send_run_file(item, item.pins_path)
 
 
@@ -355,7 +334,7 @@ def _send_run_file(item: StampRun, name: str | None):
 @bp.post("/dashboard/stamp-runs/<int:run_id>/void")
 @producer_required
 def run_void(run_id: int):
-    item = _own_run(run_id)
+    item = own_or_404(StampRun, run_id, owner="batch.product.producer_id")
     form = ReasonForm()
     if not form.validate_on_submit():
         raise UserError(_("Say why the run is voided (e.g. a lost roll)."))
@@ -367,7 +346,7 @@ def run_void(run_id: int):
 @bp.post("/dashboard/stamp-runs/<int:run_id>/void-stamp")
 @producer_required
 def stamp_void(run_id: int):
-    item = _own_run(run_id)
+    item = own_or_404(StampRun, run_id, owner="batch.product.producer_id")
     form = VoidStampForm()
     serial = (form.serial.data or "").strip().lstrip("#")
     stamp = db.session.scalar(
@@ -397,9 +376,7 @@ def office_batches():
 @bp.get("/office/batches/<int:batch_id>")
 @office_required
 def office_batch(batch_id: int):
-    item = db.session.get(Batch, batch_id)
-    if item is None:
-        abort(404)
+    item = db.get_or_404(Batch, batch_id)
     return _render_batch(item, office=True)
 
 
@@ -429,9 +406,7 @@ def office_reports():
 @bp.route("/office/stamp-reports/<int:report_id>", methods=["GET", "POST"])
 @office_required
 def office_report(report_id: int):
-    item = db.session.get(ProblemReport, report_id)
-    if item is None:
-        abort(404)
+    item = db.get_or_404(ProblemReport, report_id)
     form = ReportUpdateForm(obj=item)
     if form.validate_on_submit():
         update_report(item, form.status.data, form.finding.data or "", current_user)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import time
+
 from sqlalchemy import func, select
 
 from storefront.catalog.models import Producer, Variant
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderGroup
-from storefront.payments.models import ProducerPaymentMethod
+from storefront.payments.models import CardPayment, ProducerPaymentMethod
 from storefront.places.models import Place
 from tests.conftest import csrf_token_from, make_producer, make_product
+
+SECRET = "whsec_test_orders"  # the Stripe webhook signing secret in tests
 
 
 def make_commune() -> Place:
@@ -116,3 +123,59 @@ def place(client, place_: Place, *variants: Variant, method: str = "cod", **form
     code = response.headers["Location"].rsplit("/", 1)[1]
     db.session.expire_all()
     return db.session.scalar(select(OrderGroup).where(OrderGroup.code == code))
+
+
+def use_stripe_test_keys(app, monkeypatch) -> dict:
+    """Turn card payments on with test keys for this test; returns the app config."""
+    for key, value in {
+        "STRIPE_SECRET_KEY": "sk_test_orders",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_orders",
+        "STRIPE_WEBHOOK_SECRET": SECRET,
+    }.items():
+        monkeypatch.setitem(app.config, key, value)
+    return app.config
+
+
+def place_card_order(client, intent_id: str) -> OrderGroup:
+    """A shop of two producers, an order group paid by card, and its open payment intent."""
+    honey, lychee, commune = make_shop(methods=("card",))
+    group = place(client, commune, honey, lychee, method="card")
+    db.session.add(
+        CardPayment(
+            group_id=group.id,
+            intent_id=intent_id,
+            client_secret=f"{intent_id}_secret",
+            amount=group.total,
+            status="requires_payment_method",
+        )
+    )
+    db.session.commit()
+    return group
+
+
+def sign(body: bytes, secret: str = SECRET, at: int | None = None) -> str:
+    at = at or int(time.time())
+    digest = hmac.new(secret.encode(), f"{at}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={at},v1={digest}"
+
+
+def event(kind: str, intent_id: str, amount: int, event_id: str = "evt_1") -> bytes:
+    return json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": kind,
+            "data": {
+                "object": {
+                    "id": intent_id,
+                    "object": "payment_intent",
+                    "amount": amount,
+                    "amount_received": amount if kind.endswith("succeeded") else 0,
+                    "currency": "vnd",
+                    "last_payment_error": {"message": "Your card was declined."}
+                    if kind.endswith("failed")
+                    else None,
+                }
+            },
+        }
+    ).encode()

@@ -6,7 +6,7 @@ from storefront.accounts.models import Role
 from storefront.extensions import db
 from storefront.orders.models import OrderGroup
 from tests.conftest import PASSWORD, make_user
-from tests.orders_support import make_shop
+from tests.orders_support import make_shop, use_stripe_test_keys
 
 
 def test_guest_buys_pays_by_vietqr_and_tracks_the_shipment(page, live_server, screenshot):
@@ -74,12 +74,7 @@ def test_the_card_page_works_without_reaching_stripe(
     """js.stripe.com cannot load here: the page still shows the order and waits, no errors."""
     from storefront.payments.models import CardPayment
 
-    for key, value in {
-        "STRIPE_SECRET_KEY": "sk_test_orders",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_orders",
-        "STRIPE_WEBHOOK_SECRET": "whsec_test_orders",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
+    use_stripe_test_keys(app, monkeypatch)
     honey, _lychee, commune = make_shop(methods=("card",))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -11,10 +11,16 @@ from storefront.core.models import AuditEntry, OutboxMessage
 from storefront.extensions import db
 from storefront.orders import services
 from storefront.orders.models import Order, OrderGroup
-from storefront.payments.models import CardPayment, WebhookEvent
+from storefront.payments.models import WebhookEvent
 from tests.conftest import postgres_only
-from tests.orders_support import make_shop, place
-from tests.test_payments import SECRET, event, sign
+from tests.orders_support import (
+    event,
+    make_shop,
+    place,
+    place_card_order,
+    sign,
+    use_stripe_test_keys,
+)
 
 
 def make_cart(*variants: Variant, token: str) -> int:
@@ -113,24 +119,8 @@ def test_two_concurrent_submissions_of_one_form_make_one_order(app):
 
 @postgres_only
 def test_a_webhook_racing_the_return_page_pays_once(app, client, monkeypatch):
-    for key, value in {
-        "STRIPE_SECRET_KEY": "sk_test_orders",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_orders",
-        "STRIPE_WEBHOOK_SECRET": SECRET,
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    honey, lychee, commune = make_shop(methods=("card",))
-    group = place(client, commune, honey, lychee, method="card")
-    db.session.add(
-        CardPayment(
-            group_id=group.id,
-            intent_id="pi_race",
-            client_secret="s",
-            amount=group.total,
-            status="requires_payment_method",
-        )
-    )
-    db.session.commit()
+    use_stripe_test_keys(app, monkeypatch)
+    group = place_card_order(client, "pi_race")
     code = group.code
     bodies = [
         event("payment_intent.succeeded", "pi_race", group.total, f"evt_{i % 3}") for i in range(6)

@@ -1,8 +1,5 @@
 """Payments: VietQR payloads, Stripe webhooks (hand-signed and from localstripe), the office."""
 
-import hashlib
-import hmac
-import json
 import socket
 import subprocess
 import sys
@@ -21,10 +18,18 @@ from storefront.payments import vietqr
 from storefront.payments.models import CardPayment, ProducerPaymentMethod, WebhookEvent
 from storefront.payments.services import to_stripe_amount
 from tests.conftest import login, make_user
-from tests.orders_support import make_shop, place, stock_of
+from tests.orders_support import (
+    SECRET,
+    event,
+    make_shop,
+    place,
+    place_card_order,
+    sign,
+    stock_of,
+    use_stripe_test_keys,
+)
 
 VECTORS = Path(__file__).resolve().parent.parent / "storefront" / "data" / "vietqr_vectors.txt"
-SECRET = "whsec_test_orders"
 
 
 def vectors() -> list[tuple[str, str]]:
@@ -121,58 +126,12 @@ def test_the_office_enables_payment_methods_per_producer(client, app):
 
 @pytest.fixture
 def stripe_config(app, monkeypatch):
-    for key, value in {
-        "STRIPE_SECRET_KEY": "sk_test_orders",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_orders",
-        "STRIPE_WEBHOOK_SECRET": SECRET,
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    return app.config
-
-
-def sign(body: bytes, secret: str = SECRET, at: int | None = None) -> str:
-    at = at or int(time.time())
-    digest = hmac.new(secret.encode(), f"{at}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={at},v1={digest}"
-
-
-def event(kind: str, intent_id: str, amount: int, event_id: str = "evt_1") -> bytes:
-    return json.dumps(
-        {
-            "id": event_id,
-            "object": "event",
-            "type": kind,
-            "data": {
-                "object": {
-                    "id": intent_id,
-                    "object": "payment_intent",
-                    "amount": amount,
-                    "amount_received": amount if kind.endswith("succeeded") else 0,
-                    "currency": "vnd",
-                    "last_payment_error": {"message": "Your card was declined."}
-                    if kind.endswith("failed")
-                    else None,
-                }
-            },
-        }
-    ).encode()
+    return use_stripe_test_keys(app, monkeypatch)
 
 
 @pytest.fixture
 def card_order(client, stripe_config):
-    honey, lychee, commune = make_shop(methods=("card",))
-    group = place(client, commune, honey, lychee, method="card")
-    db.session.add(
-        CardPayment(
-            group_id=group.id,
-            intent_id="pi_hand_1",
-            client_secret="pi_hand_1_secret",
-            amount=group.total,
-            status="requires_payment_method",
-        )
-    )
-    db.session.commit()
-    return group
+    return place_card_order(client, "pi_hand_1")
 
 
 def post_webhook(client, body: bytes, signature: str | None):

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageFont
 from sqlalchemy import select
 
 from ..catalog.images import store_image
@@ -22,6 +22,7 @@ from ..extensions import db
 from ..places.services import load_province, resolve_legacy_address
 from ..text import gtin_check_digit, slugify
 from .names_en import MISSING_PRODUCERS, PACKS, PRODUCT_NAMES_EN
+from .pictures import gradient, wrap
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bac_giang_ocop_products.csv"
 
@@ -264,27 +265,12 @@ def _score(stars: int, seed: int) -> int:
 
 def _photo(row: Row, product: Product) -> None:
     """A generated picture: the group's colours, the product's name and its stars."""
-    top, bottom = GROUP_COLOURS[PRODUCT_SETS[row.product_set].group.code]
     width, height = 800, 600
-    image = Image.new("RGB", (width, height))
-    draw = ImageDraw.Draw(image)
-    for y in range(height):
-        t = y / height
-        draw.line(
-            [(0, y), (width, y)],
-            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
-        )
+    colours = GROUP_COLOURS[PRODUCT_SETS[row.product_set].group.code]
+    image, draw = gradient(width, height, colours)
     bold = ImageFont.truetype(font_file(bold=True), 54)
     small = ImageFont.truetype(font_file(), 30)
-    words, lines, line = row.product_vi.split(), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if draw.textlength(candidate, font=bold) > width - 100 and line:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    lines.append(line)
+    lines = wrap(draw, row.product_vi, bold, width - 100)
     y = 200 - 35 * (len(lines) - 1)
     for text in lines:
         draw.text((50, y), text, font=bold, fill=(255, 255, 255))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime, time, timedelta
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageFont
 from sqlalchemy import select
 
 from ..catalog.images import store_image
@@ -29,6 +29,7 @@ from ..events.models import (
 from ..extensions import db
 from ..places.services import resolve_legacy_address
 from ..text import slugify
+from .pictures import gradient, wrap
 
 PILOT_PRODUCER = "htx-sx-tt-sam-nam-nui-danh"
 PILOT_NOTE_VI = (
@@ -208,29 +209,12 @@ def _gift_sets() -> None:
 
 
 def _picture(title: str, colours) -> bytes:
-    top, bottom = colours
     width, height = 800, 500
-    image = Image.new("RGB", (width, height))
-    draw = ImageDraw.Draw(image)
-    for y in range(height):
-        t = y / height
-        draw.line(
-            [(0, y), (width, y)],
-            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
-        )
+    image, draw = gradient(width, height, colours)
     bold = ImageFont.truetype(font_file(bold=True), 48)
     small = ImageFont.truetype(font_file(), 28)
     draw.text((50, 60), "Gói quà tặng OCOP", font=small, fill=(255, 226, 120))
-    lines, line = [], ""
-    for word in title.split():
-        candidate = f"{line} {word}".strip()
-        if draw.textlength(candidate, font=bold) > width - 100 and line:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    lines.append(line)
-    for index, text in enumerate(lines):
+    for index, text in enumerate(wrap(draw, title, bold, width - 100)):
         draw.text((50, 170 + 64 * index), text, font=bold, fill=(255, 255, 255))
     out = io.BytesIO()
     image.save(out, "PNG")

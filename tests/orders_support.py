@@ -100,6 +100,16 @@ def checkout_form(client, place: Place, **overrides) -> dict:
     return data
 
 
+def fill_checkout_page(page, commune: Place, method: str = "cod", name: str = "Nguyễn Thị Hoa"):
+    """In the browser, fill the checkout form as a buyer would; the caller submits it."""
+    page.fill("#name", name)
+    page.fill("#phone", "0912 345 678")
+    page.select_option("#province", str(commune.parent_id))
+    page.select_option("#commune", str(commune.id))
+    page.fill("#address_line", "Số 5, thôn Đồng")
+    page.check(f"input[name=payment_method][value={method}]")
+
+
 def counts() -> tuple[int, int]:
     return (
         db.session.scalar(select(func.count()).select_from(OrderGroup)),

@@ -6,18 +6,13 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.orders.models import OrderGroup
-from tests.orders_support import make_shop
+from tests.orders_support import fill_checkout_page, make_shop
 from tests.test_events_orders import make_tour, two_producer_gift_set
 
 
 def checkout(page, commune) -> None:
     page.click("p.actions a.button")
-    page.fill("#name", "Nguyễn Thị Hoa")
-    page.fill("#phone", "0912 345 678")
-    page.select_option("#province", str(commune.parent_id))
-    page.select_option("#commune", str(commune.id))
-    page.fill("#address_line", "Số 5, thôn Đồng")
-    page.check("input[name=payment_method][value=cod]")
+    fill_checkout_page(page, commune)
     page.click("form.checkout-form button[type=submit]")
 
 

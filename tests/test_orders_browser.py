@@ -6,7 +6,7 @@ from storefront.accounts.models import Role
 from storefront.extensions import db
 from storefront.orders.models import OrderGroup
 from tests.conftest import PASSWORD, make_user
-from tests.orders_support import make_shop, use_stripe_test_keys
+from tests.orders_support import fill_checkout_page, make_shop, use_stripe_test_keys
 
 
 def test_guest_buys_pays_by_vietqr_and_tracks_the_shipment(page, live_server, screenshot):
@@ -23,13 +23,8 @@ def test_guest_buys_pays_by_vietqr_and_tracks_the_shipment(page, live_server, sc
     screenshot("cart")
 
     page.click("p.actions a.button")
-    page.fill("#name", "Nguyễn Thị Hoa")
-    page.fill("#phone", "0912 345 678")
+    fill_checkout_page(page, commune, "vietqr")
     page.fill("#email", "hoa@example.vn")
-    page.select_option("#province", str(commune.parent_id))
-    page.select_option("#commune", str(commune.id))
-    page.fill("#address_line", "Số 5, thôn Đồng")
-    page.check("input[name=payment_method][value=vietqr]")
     screenshot("checkout")
     page.click("form.checkout-form button[type=submit]")
 
@@ -81,12 +76,7 @@ def test_the_card_page_works_without_reaching_stripe(
     page.goto(f"{live_server}/products/{honey.product.slug}?lang=en")
     page.click("form.add-to-cart button[type=submit]")
     page.goto(f"{live_server}/checkout")
-    page.fill("#name", "John Smith")
-    page.fill("#phone", "0912345678")
-    page.select_option("#province", str(commune.parent_id))
-    page.select_option("#commune", str(commune.id))
-    page.fill("#address_line", "12 Lê Lợi")
-    page.check("input[name=payment_method][value=card]")
+    fill_checkout_page(page, commune, "card", name="John Smith")
     page.click("form.checkout-form button[type=submit]")
     page.wait_for_selector("h1")
     group = db.session.scalar(select(OrderGroup))

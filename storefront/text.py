@@ -1,9 +1,10 @@
-"""Vietnamese text helpers: folding for search, slugs, and identifier validation."""
+"""Vietnamese text helpers: folding for search, slugs, identifier validation, word wrapping."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from slugify import slugify as _slugify
 
@@ -83,3 +84,23 @@ def normalize_gtin(raw: str | None) -> str | None:
     if gtin_check_digit(code[:-1]) != int(code[-1]):
         return None
     return code.zfill(14)
+
+
+def wrap_words(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Each paragraph of ``text`` broken into lines whose ``measure`` fits ``width``.
+
+    ``measure`` gives a string's width in the drawing's units (a PDF font's or a picture's); a
+    word wider than ``width`` keeps a line of its own.
+    """
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}".strip()
+            if measure(candidate) > width and line:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines

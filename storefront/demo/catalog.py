@@ -20,9 +20,9 @@ from ..catalog.services import add_certificate, refresh_search_text
 from ..core.fonts import font_file
 from ..extensions import db
 from ..places.services import load_province, resolve_legacy_address
-from ..text import gtin_check_digit, slugify
+from ..text import gtin_check_digit, slugify, wrap_words
 from .names_en import MISSING_PRODUCERS, PACKS, PRODUCT_NAMES_EN
-from .pictures import gradient, wrap
+from .pictures import gradient
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bac_giang_ocop_products.csv"
 
@@ -270,7 +270,7 @@ def _photo(row: Row, product: Product) -> None:
     image, draw = gradient(width, height, colours)
     bold = ImageFont.truetype(font_file(bold=True), 54)
     small = ImageFont.truetype(font_file(), 30)
-    lines = wrap(draw, row.product_vi, bold, width - 100)
+    lines = wrap_words(row.product_vi, width - 100, lambda t: draw.textlength(t, font=bold))
     y = 200 - 35 * (len(lines) - 1)
     for text in lines:
         draw.text((50, y), text, font=bold, fill=(255, 255, 255))

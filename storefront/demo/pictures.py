@@ -1,8 +1,8 @@
-"""Generated demo pictures: a vertical colour gradient with a title wrapped to fit."""
+"""Generated demo pictures: a vertical colour gradient to write a title on."""
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 
 def gradient(width: int, height: int, colours) -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -17,19 +17,3 @@ def gradient(width: int, height: int, colours) -> tuple[Image.Image, ImageDraw.I
             fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
     return image, draw
-
-
-def wrap(
-    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
-) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` pixels (a long word keeps its line)."""
-    lines, line = [], ""
-    for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if draw.textlength(candidate, font=font) > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    lines.append(line)
-    return lines

@@ -28,8 +28,8 @@ from ..events.models import (
 )
 from ..extensions import db
 from ..places.services import resolve_legacy_address
-from ..text import slugify
-from .pictures import gradient, wrap
+from ..text import slugify, wrap_words
+from .pictures import gradient
 
 PILOT_PRODUCER = "htx-sx-tt-sam-nam-nui-danh"
 PILOT_NOTE_VI = (
@@ -214,7 +214,9 @@ def _picture(title: str, colours) -> bytes:
     bold = ImageFont.truetype(font_file(bold=True), 48)
     small = ImageFont.truetype(font_file(), 28)
     draw.text((50, 60), "Gói quà tặng OCOP", font=small, fill=(255, 226, 120))
-    for index, text in enumerate(wrap(draw, title, bold, width - 100)):
+    for index, text in enumerate(
+        wrap_words(title, width - 100, lambda t: draw.textlength(t, font=bold))
+    ):
         draw.text((50, 170 + 64 * index), text, font=bold, fill=(255, 255, 255))
     out = io.BytesIO()
     image.save(out, "PNG")

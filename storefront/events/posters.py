@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from ..core.fonts import FONT, FONT_BOLD, register_pdf_fonts
+from ..text import wrap_words
 from .models import GRID_HEIGHT, GRID_WIDTH, Event
 
 CELL = 30  # SVG units per grid cell
@@ -39,21 +40,6 @@ def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
                 start = None
 
 
-def _wrap(canvas: Canvas, text: str, font: str, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}".strip()
-            if canvas.stringWidth(candidate, font, size) > width and line:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
-    return lines
-
-
 def poster_pdf(title: str, lines: Sequence[str], url: str, call_to_action: str) -> bytes:
     """An A4 poster: a title, a few lines of facts, a large QR code to ``url`` and the URL."""
     register_pdf_fonts()
@@ -69,14 +55,17 @@ def poster_pdf(title: str, lines: Sequence[str], url: str, call_to_action: str) 
     canvas.drawString(margin, height - 18 * mm, "OCOP Bắc Giang ★")
     canvas.setFillColor(HexColor("#1d2327"))
     y = height - 45 * mm
-    for line in _wrap(canvas, title, FONT_BOLD, 26, width - 2 * margin)[:4]:
+    text_width = width - 2 * margin
+    title_lines = wrap_words(title, text_width, lambda t: canvas.stringWidth(t, FONT_BOLD, 26))
+    for line in title_lines[:4]:
         canvas.setFont(FONT_BOLD, 26)
         canvas.drawString(margin, y, line)
         y -= 11 * mm
     y -= 3 * mm
     canvas.setFont(FONT, 14)
     for fact in lines:
-        for line in _wrap(canvas, fact, FONT, 14, width - 2 * margin)[:3]:
+        fact_lines = wrap_words(fact, text_width, lambda t: canvas.stringWidth(t, FONT, 14))
+        for line in fact_lines[:3]:
             canvas.drawString(margin, y, line)
             y -= 7 * mm
     size = min(110 * mm, y - 45 * mm)

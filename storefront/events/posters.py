@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import segno
 from markupsafe import Markup, escape
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
@@ -14,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..core.fonts import FONT, FONT_BOLD, register_pdf_fonts
 from ..text import wrap_words
+from ..trace import qr
 from .models import GRID_HEIGHT, GRID_WIDTH, Event
 
 CELL = 30  # SVG units per grid cell
@@ -25,19 +25,12 @@ def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
     Each run of dark modules in a row is one filled rectangle, so the code stays sharp at any
     print size (vector, not a bitmap).
     """
-    qr = segno.make(url, error="m")
-    rows = [list(row) for row in qr.matrix_iter(scale=1, border=4)]
-    module = size / len(rows)
+    dark = qr.matrix(url)
+    module = size / (dark.shape[0] + 2 * qr.QUIET)
     canvas.setFillColor(HexColor("#000000"))
-    for r, row in enumerate(rows):
-        start = None
-        for c, dark in enumerate([*row, 0]):
-            if dark and start is None:
-                start = c
-            elif not dark and start is not None:
-                top = y + size - (r + 1) * module
-                canvas.rect(x + start * module, top, (c - start) * module, module, stroke=0, fill=1)
-                start = None
+    for r, c, n in qr.runs(dark):
+        top = y + size - (qr.QUIET + r + 1) * module
+        canvas.rect(x + (qr.QUIET + c) * module, top, n * module, module, stroke=0, fill=1)
 
 
 def poster_pdf(title: str, lines: Sequence[str], url: str, call_to_action: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -14,7 +15,8 @@ import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import text
+from PIL import Image
+from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
@@ -116,6 +118,18 @@ def client(app: Flask) -> CSRFClient:
 
 
 # Builders: small helpers that make valid records with sensible defaults.
+
+
+def row_count(model) -> int:
+    """How many rows ``model``'s table holds now."""
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def png_bytes(size: tuple[int, int] = (64, 48), colour=(200, 120, 40)) -> bytes:
+    """A plain PNG picture, for uploads."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
 
 
 def make_producer(name: str = "HTX Vải thiều Thanh Hà", **values) -> Producer:

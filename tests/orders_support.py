@@ -7,14 +7,14 @@ import hmac
 import json
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storefront.catalog.models import Producer, Variant
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderGroup
 from storefront.payments.models import CardPayment, ProducerPaymentMethod
 from storefront.places.models import Place
-from tests.conftest import csrf_token_from, make_producer, make_product
+from tests.conftest import csrf_token_from, make_producer, make_product, row_count
 
 SECRET = "whsec_test_orders"  # the Stripe webhook signing secret in tests
 
@@ -112,8 +112,8 @@ def fill_checkout_page(page, commune: Place, method: str = "cod", name: str = "N
 
 def counts() -> tuple[int, int]:
     return (
-        db.session.scalar(select(func.count()).select_from(OrderGroup)),
-        db.session.scalar(select(func.count()).select_from(Order)),
+        row_count(OrderGroup),
+        row_count(Order),
     )
 
 

@@ -15,17 +15,7 @@ from storefront.catalog.models import Producer, ProducerStatus, Product, Variant
 from storefront.catalog.services import add_certificate, refresh_search_text
 from storefront.extensions import db
 from storefront.places.models import Place
-from tests.conftest import make_producer, make_product, revoke
-
-
-def png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (800, 600), (11, 110, 79)).save(out, "PNG")
-    return out.getvalue()
+from tests.conftest import make_producer, make_product, png_bytes, revoke
 
 
 def names(html: str) -> list[str]:
@@ -465,7 +455,7 @@ def test_product_page_with_a_photo_has_an_open_graph_image(client, shelf):
     from storefront.catalog.images import store_image
     from storefront.catalog.models import ProductImage
 
-    stored = store_image(png())
+    stored = store_image(png_bytes((800, 600), (11, 110, 79)))
     db.session.add(
         ProductImage(
             product=shelf["tea"],

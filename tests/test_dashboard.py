@@ -11,14 +11,23 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storefront.accounts.models import Role
 from storefront.catalog.models import Certificate, Product, ProductImage, Variant
 from storefront.catalog.stock import change_stock
 from storefront.core.models import AuditEntry
 from storefront.extensions import db
-from tests.conftest import login, make_producer, make_product, make_user, postgres_only, revoke
+from tests.conftest import (
+    login,
+    make_producer,
+    make_product,
+    make_user,
+    png_bytes,
+    postgres_only,
+    revoke,
+    row_count,
+)
 
 
 @pytest.fixture
@@ -31,12 +40,6 @@ def shop(client):
     return product
 
 
-def png_bytes(size=(64, 48), colour=(200, 120, 40)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "PNG")
-    return out.getvalue()
-
-
 def png_header_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims a huge image (a decompression bomb's calling card)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
@@ -47,10 +50,6 @@ def png_header_claiming(width: int, height: int) -> bytes:
     end = b"IEND"
     body += struct.pack(">I", 0) + end + struct.pack(">I", zlib.crc32(end))
     return b"\x89PNG\r\n\x1a\n" + body
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def product_form(product: Product, **changes) -> dict:
@@ -142,7 +141,7 @@ def test_profile_refuses_bad_contact_details(client, shop, field, value, message
     assert message in response.get_data(as_text=True)
     db.session.refresh(shop.producer)
     assert shop.producer.story_vi == ""
-    assert count(AuditEntry) == 0
+    assert row_count(AuditEntry) == 0
 
 
 def test_create_product_starts_hidden_until_certified(client, shop):
@@ -174,7 +173,7 @@ def test_duplicate_slug_is_refused_and_nothing_saved(client, shop):
         f"/dashboard/products/{shop.id}?lang=en", data=product_form(shop, slug=other.slug)
     )
     assert edit.status_code == 400
-    assert count(Product) == 2
+    assert row_count(Product) == 2
     db.session.refresh(shop)
     assert shop.slug == "mat-ong-hoa-vai"
 
@@ -198,7 +197,7 @@ def test_producer_cannot_set_stars_or_certificates(client, shop):
     )
     [certificate] = db.session.scalars(select(Certificate)).all()
     assert certificate.stars == 4
-    assert count(Certificate) == 1
+    assert row_count(Certificate) == 1
 
 
 def test_editing_price_and_stock_goes_through_change_stock(client, shop):
@@ -285,7 +284,7 @@ def test_bad_variant_input_is_refused_and_nothing_saved(client, shop, changes, m
     assert message in response.get_data(as_text=True)
     db.session.refresh(variant)
     assert (variant.price, variant.stock) == (120_000, 50)
-    assert count(AuditEntry) == 0
+    assert row_count(AuditEntry) == 0
 
 
 def test_duplicate_sku_is_refused(client, shop):
@@ -334,7 +333,7 @@ def test_bad_photos_are_refused_and_nothing_saved(client, shop, payload, name, m
     )
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert count(ProductImage) == 0
+    assert row_count(ProductImage) == 0
 
 
 def test_photo_can_be_removed(client, shop):
@@ -346,7 +345,7 @@ def test_photo_can_be_removed(client, shop):
     image_id = db.session.scalar(select(ProductImage.id))
     response = client.post(f"/dashboard/products/{shop.id}/photos/{image_id}/delete", data={})
     assert response.status_code == 302
-    assert count(ProductImage) == 0
+    assert row_count(ProductImage) == 0
 
 
 def test_listing_on_and_off(client, shop):

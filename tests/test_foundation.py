@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 
 from storefront import create_app
 from storefront.accounts.models import User
@@ -17,6 +17,7 @@ from storefront.demo.commands import load_all
 from storefront.extensions import db
 from storefront.places.models import Place
 from storefront.text import slugify
+from tests.conftest import row_count
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,18 +91,12 @@ def test_migrations_create_exactly_the_models(tmp_path):
 
 def test_demo_load_is_complete_and_idempotent():
     load_all()
-    counts = [
-        db.session.scalar(select(func.count()).select_from(m))
-        for m in (Producer, Product, Variant, Certificate, Place, User)
-    ]
+    counts = [row_count(m) for m in (Producer, Product, Variant, Certificate, Place, User)]
     # Every real product in the source file (the events demo adds the Liên Chung tourism pilot).
     real = {slugify(row.product_vi) for row in read_rows()}
     assert len(real) == 39 and real <= set(db.session.scalars(select(Product.slug)))
     load_all()
-    assert counts == [
-        db.session.scalar(select(func.count()).select_from(m))
-        for m in (Producer, Product, Variant, Certificate, Place, User)
-    ]
+    assert counts == [row_count(m) for m in (Producer, Product, Variant, Certificate, Place, User)]
     statuses = {c.status() for c in db.session.scalars(select(Certificate))}
     assert {
         CertificateStatus.EXPIRED,

@@ -7,14 +7,14 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storefront.accounts.models import Role
 from storefront.catalog.models import Certificate, Producer, Product
 from storefront.core.models import AuditEntry
 from storefront.extensions import db
 from storefront.places.services import load_province
-from tests.conftest import login, make_producer, make_product, make_user
+from tests.conftest import login, make_producer, make_product, make_user, row_count
 
 TODAY = date.today()
 
@@ -24,10 +24,6 @@ def office(client):
     user = make_user(Role.OFFICE, email="office@example.vn")
     login(client, user)
     return user
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def listing(client) -> str:
@@ -77,7 +73,7 @@ def test_bad_producer_input_is_refused(client, office, changes, message):
     response = client.post("/office/producers/new?lang=en", data={**PRODUCER, **changes})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert count(Producer) == 0
+    assert row_count(Producer) == 0
 
 
 def test_duplicate_producer_slug_is_refused(client, office):
@@ -85,7 +81,7 @@ def test_duplicate_producer_slug_is_refused(client, office):
     response = client.post("/office/producers/new?lang=en", data=PRODUCER)
     assert response.status_code == 400
     assert "already used by another producer" in response.get_data(as_text=True)
-    assert count(Producer) == 1
+    assert row_count(Producer) == 1
 
 
 def test_suspending_a_producer_removes_its_products_until_reactivated(client, office):
@@ -152,7 +148,7 @@ def test_bad_certificates_are_refused(client, office, changes, message):
         "/office/certificates/new?lang=en", data=certificate_form(product, **changes)
     )
     assert response.status_code == 400
-    assert count(Certificate) == 0
+    assert row_count(Certificate) == 0
     assert message in response.get_data(as_text=True)
 
 
@@ -162,7 +158,7 @@ def test_the_same_decision_twice_is_refused(client, office):
     again = client.post("/office/certificates/new?lang=en", data=certificate_form(product))
     assert again.status_code == 400
     assert "already recorded" in again.get_data(as_text=True)
-    assert count(Certificate) == 1
+    assert row_count(Certificate) == 1
 
 
 def test_revoking_removes_the_product_at_once(client, office):
@@ -285,7 +281,7 @@ def upload(client, data: bytes, name: str = "ocop.csv"):
 
 
 def totals() -> tuple[int, int, int, int]:
-    return count(Producer), count(Product), count(Certificate), count(AuditEntry)
+    return row_count(Producer), row_count(Product), row_count(Certificate), row_count(AuditEntry)
 
 
 def test_import_creates_everything_and_again_changes_nothing(client, office):

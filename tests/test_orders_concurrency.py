@@ -12,7 +12,7 @@ from storefront.extensions import db
 from storefront.orders import services
 from storefront.orders.models import Order, OrderGroup
 from storefront.payments.models import WebhookEvent
-from tests.conftest import postgres_only
+from tests.conftest import postgres_only, row_count
 from tests.orders_support import (
     event,
     make_shop,
@@ -73,11 +73,6 @@ def checkout_job(cart_id: int, token: str, place_id: int):
     return job
 
 
-def count(model) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
 @postgres_only
 def test_fifty_buyers_for_the_last_ten_units(app):
     honey, _lychee, commune = make_shop(stock=10)
@@ -87,7 +82,7 @@ def test_fifty_buyers_for_the_last_ten_units(app):
     refused = [r for r in results if isinstance(r, UserError)]
     assert len(placed) == 10
     assert len(refused) == 40, [r for r in results if not isinstance(r, (int, UserError))]
-    assert count(OrderGroup) == 10
+    assert row_count(OrderGroup) == 10
     assert db.session.get(Variant, honey.id).stock == 0
 
 
@@ -111,8 +106,8 @@ def test_two_concurrent_submissions_of_one_form_make_one_order(app):
     cart_id = make_cart(honey, lychee, token="same")
     results = run_together(app, [checkout_job(cart_id, "same", commune.id) for _ in range(2)])
     assert results[0] == results[1] and isinstance(results[0], int), results
-    assert count(OrderGroup) == 1
-    assert count(Order) == 2
+    assert row_count(OrderGroup) == 1
+    assert row_count(Order) == 2
     db.session.expire_all()
     assert db.session.get(Variant, honey.id).stock == 49
 
@@ -147,7 +142,7 @@ def test_a_webhook_racing_the_return_page_pays_once(app, client, monkeypatch):
     assert results == [200] * 10
     db.session.expire_all()
     assert {o.payment_status for o in db.session.scalars(select(Order))} == {"paid"}
-    assert count(WebhookEvent) == 3
+    assert row_count(WebhookEvent) == 3
     paid_mail = db.session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "order_paid")
     )

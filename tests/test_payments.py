@@ -17,7 +17,7 @@ from storefront.orders.models import Order
 from storefront.payments import vietqr
 from storefront.payments.models import CardPayment, ProducerPaymentMethod, WebhookEvent
 from storefront.payments.services import to_stripe_amount
-from tests.conftest import login, make_user
+from tests.conftest import login, make_user, row_count
 from tests.orders_support import (
     SECRET,
     event,
@@ -159,7 +159,7 @@ def test_a_badly_signed_webhook_is_400_and_changes_nothing(client, card_order, s
     response = post_webhook(client, body, signature)
     assert response.status_code == 400
     assert paid_orders() == 0
-    assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+    assert row_count(WebhookEvent) == 0
 
 
 def test_an_old_signature_is_refused(client, card_order):
@@ -173,7 +173,7 @@ def test_the_same_event_ten_times_changes_the_orders_once(client, card_order):
     for _ in range(10):
         assert post_webhook(client, body, sign(body)).status_code == 200
     assert paid_orders() == 2
-    assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
+    assert row_count(WebhookEvent) == 1
     paid_mail = db.session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "order_paid")
     )
@@ -289,7 +289,7 @@ def test_card_payment_end_to_end_with_localstripe(
     assert f'data-secret="{payment.client_secret}"' in page.get_data(as_text=True)
     # Reloading the page reuses the intent.
     client.get(f"/orders/{group.code}/pay/card")
-    assert db.session.scalar(select(func.count()).select_from(CardPayment)) == 1
+    assert row_count(CardPayment) == 1
 
     # What Stripe.js does in the browser: attach the card and confirm the intent.
     stripe_api = stripe.StripeClient("sk_test_orders", base_addresses={"api": localstripe})
@@ -304,7 +304,7 @@ def test_card_payment_end_to_end_with_localstripe(
     assert wait_for(lambda: paid_orders() == 2), "the webhook never marked the orders paid"
     back = client.get(f"/orders/{group.code}/pay/card/return?lang=en").get_data(as_text=True)
     assert "Payment received" in back
-    assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
+    assert row_count(WebhookEvent) == 1
     assert stock_of(honey) == 49
 
 

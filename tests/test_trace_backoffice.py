@@ -4,7 +4,7 @@ import io
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storefront.accounts.models import Role
 from storefront.extensions import db
@@ -16,7 +16,7 @@ from storefront.trace.models import (
     ProblemReport,
     TraceEvent,
 )
-from tests.conftest import login, make_producer, make_user
+from tests.conftest import login, make_producer, make_user, row_count
 from tests.trace_helpers import make_batch, make_stamps
 
 # Every /dashboard and /office page of the trace blueprint, with ids filled from the fixture.
@@ -181,10 +181,10 @@ def test_producer_records_a_growing_area_exactly_as_issued(owner_client):
     ],
 )
 def test_bad_area_input_changes_nothing(owner_client, field, value):
-    before = db.session.scalar(select(func.count()).select_from(GrowingArea))
+    before = row_count(GrowingArea)
     response = owner_client.post("/dashboard/growing-areas/new", data={**AREA, field: value})
     assert response.status_code == 400
-    assert db.session.scalar(select(func.count()).select_from(GrowingArea)) == before
+    assert row_count(GrowingArea) == before
 
 
 def test_producer_adds_a_batch_and_a_lot_code_is_unique_per_product(owner_client):
@@ -204,7 +204,7 @@ def test_producer_adds_a_batch_and_a_lot_code_is_unique_per_product(owner_client
         "/dashboard/batches/new", data={**data, "lot_code": "X1", "expires_on": "2026-06-01"}
     )
     assert bad_dates.status_code == 400
-    assert db.session.scalar(select(func.count()).select_from(Batch)) == 2
+    assert row_count(Batch) == 2
 
 
 def _png() -> bytes:
@@ -253,7 +253,7 @@ def test_producer_adds_a_harvest_with_a_photo_and_a_lab_report(owner_client):
 )
 def test_a_fake_pdf_is_refused(owner_client, upload):
     batch = owner_client.batch
-    before = db.session.scalar(select(func.count()).select_from(TraceEvent))
+    before = row_count(TraceEvent)
     response = owner_client.post(
         f"/dashboard/batches/{batch.id}/events",
         data={
@@ -267,7 +267,7 @@ def test_a_fake_pdf_is_refused(owner_client, upload):
     assert response.status_code in (302, 400)
     if upload:
         assert response.status_code == 400
-        assert db.session.scalar(select(func.count()).select_from(TraceEvent)) == before
+        assert row_count(TraceEvent) == before
 
 
 def test_bad_time_zone_is_refused(owner_client):

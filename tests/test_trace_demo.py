@@ -7,13 +7,11 @@ from storefront.demo.catalog import load_catalog
 from storefront.demo.trace import load_trace
 from storefront.extensions import db
 from storefront.trace.models import Batch, GrowingArea, Stamp, TraceEvent
+from tests.conftest import row_count
 
 
 def _counts():
-    return [
-        db.session.scalar(select(func.count()).select_from(m))
-        for m in (GrowingArea, Batch, TraceEvent, Stamp)
-    ]
+    return [row_count(m) for m in (GrowingArea, Batch, TraceEvent, Stamp)]
 
 
 def test_demo_trace_is_realistic_and_idempotent(client):

@@ -12,7 +12,7 @@ from storefront.extensions import db
 from storefront.trace import codes
 from storefront.trace.models import ProblemReport, Stamp, StampScan
 from storefront.trace.services import DEVICE_COOKIE
-from tests.conftest import postgres_only, revoke
+from tests.conftest import postgres_only, revoke, row_count
 from tests.trace_helpers import make_batch, make_stamps
 
 SCHEMA = Path(__file__).resolve().parent.parent / "storefront/data/epcis-2.0.1-json-schema.json"
@@ -140,7 +140,7 @@ def test_forged_code_is_a_404_without_touching_the_database(client):
     response = client.get(f"/t/{forged}?lang=en")
     assert response.status_code == 404
     assert "This is not a genuine OCOP stamp" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(StampScan)) == 0
+    assert row_count(StampScan) == 0
 
 
 def test_a_validly_signed_but_unissued_code_is_also_refused(client, app):
@@ -217,7 +217,7 @@ def test_report_a_problem_goes_to_the_office_queue(client):
         for _ in range(4)
     ]
     assert statuses == [303, 303, 303, 429]  # five an hour per address, the 400 included
-    assert db.session.scalar(select(func.count()).select_from(ProblemReport)) == 4
+    assert row_count(ProblemReport) == 4
 
 
 def test_report_about_a_fake_code(client):
@@ -349,4 +349,4 @@ def test_concurrent_scans_lose_no_counts(app):
         )
     )
     assert devices == threads_count
-    assert db.session.scalar(select(func.count()).select_from(StampScan)) == 40
+    assert row_count(StampScan) == 40

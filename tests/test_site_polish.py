@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from xml.etree import ElementTree
+
 from flask_babel import refresh
+
+from storefront.events.models import Event, GiftSet, GiftSetComponent
+from storefront.extensions import db
+from tests.conftest import make_product
 
 
 def page(client, url: str, status: int = 200) -> str:
@@ -25,3 +32,34 @@ def test_header_links_to_events_and_programme_and_footer_to_open_data(client):
     english = page(client, "/?lang=en")
     assert '<a href="/events">Events</a>' in english
     assert '<a href="/programme">Programme</a>' in english
+
+
+def test_sitemap_lists_published_events_and_gift_sets_with_alternates(client):
+    nem = make_product("Nem nướng Liên Chung", price=60_000, stock=9)
+    today = date.today()
+    for slug, published in (("hoi-cho-ocop", True), ("hoi-cho-nhap", False)):
+        db.session.add(
+            Event(
+                slug=slug,
+                name_vi="Hội chợ OCOP",
+                starts_on=today,
+                ends_on=today + timedelta(days=2),
+                venue="Quảng trường 3/2",
+                is_published=published,
+            )
+        )
+    for slug, active in (("qua-que", True), ("qua-cu", False)):
+        gift = GiftSet(slug=slug, name_vi="Quà quê", price=50_000, is_active=active)
+        gift.components = [GiftSetComponent(variant_id=nem.variants[0].id, quantity=1)]
+        db.session.add(gift)
+    db.session.commit()
+
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    ElementTree.fromstring(xml.encode())
+    for path in ("/events/hoi-cho-ocop", "/gift-sets/qua-que", "/events", "/programme"):
+        assert f"<loc>http://localhost{path}</loc>" in xml, path
+        assert (
+            f'<xhtml:link rel="alternate" hreflang="en" href="http://localhost{path}?lang=en"/>'
+            in xml
+        )
+    assert "/events/hoi-cho-nhap" not in xml and "/gift-sets/qua-cu" not in xml

@@ -63,3 +63,20 @@ def test_sitemap_lists_published_events_and_gift_sets_with_alternates(client):
             in xml
         )
     assert "/events/hoi-cho-nhap" not in xml and "/gift-sets/qua-cu" not in xml
+
+
+def test_canonical_links_drop_stray_arguments_on_every_page(client):
+    for path in ("/events", "/programme", "/orders/track"):
+        html = page(client, f"{path}?utm_source=zalo&fbclid=abc&lang=en")
+        assert f'<link rel="canonical" href="http://localhost{path}?lang=en">' in html, path
+        assert f'hreflang="vi" href="http://localhost{path}">' in html, path
+        assert f'<meta property="og:url" content="http://localhost{path}?lang=en">' in html
+        head = html[: html.index("</head>")]
+        assert "utm_source" not in head and "fbclid" not in head, path
+
+
+def test_listing_canonical_keeps_its_declared_filters_only(client):
+    html = page(client, "/products?stars=5&utm_source=zalo")
+    assert '<link rel="canonical" href="http://localhost/products?stars=5">' in html
+    assert 'hreflang="en" href="http://localhost/products?lang=en&amp;stars=5">' in html
+    assert "utm_source" not in html[: html.index("</head>")]

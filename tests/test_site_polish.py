@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from xml.etree import ElementTree
 
 from flask_babel import refresh
 
-from storefront.events.models import Event, GiftSet, GiftSetComponent
+from storefront.events.models import Event, GiftSet, GiftSetComponent, TourismSlot
 from storefront.extensions import db
-from tests.conftest import make_product
+from tests.conftest import make_product, revoke
 
 
 def page(client, url: str, status: int = 200) -> str:
@@ -80,3 +80,20 @@ def test_listing_canonical_keeps_its_declared_filters_only(client):
     assert '<link rel="canonical" href="http://localhost/products?stars=5">' in html
     assert 'hreflang="en" href="http://localhost/products?lang=en&amp;stars=5">' in html
     assert "utm_source" not in html[: html.index("</head>")]
+
+
+def test_a_tour_without_a_certificate_in_force_cannot_be_booked(client):
+    tour = make_product("Du thuyền sông Thương", product_set=26, price=180_000)
+    slot = TourismSlot(
+        product_id=tour.id, starts_at=datetime.now(UTC) + timedelta(days=5), capacity=10
+    )
+    db.session.add(slot)
+    db.session.commit()
+    assert "Đặt chỗ" in page(client, f"/products/{tour.slug}")
+
+    revoke(tour.certificates[0])
+    html = page(client, f"/products/{tour.slug}")
+    assert "Còn 10 chỗ" in html and "Đặt chỗ" not in html
+    response = client.post("/cart/add-tour", data={"slot_id": slot.id, "quantity": "1"})
+    assert response.status_code == 409
+    assert client.get("/cart").get_data(as_text=True).count("Du thuyền sông Thương") == 0

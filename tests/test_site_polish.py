@@ -97,3 +97,23 @@ def test_a_tour_without_a_certificate_in_force_cannot_be_booked(client):
     response = client.post("/cart/add-tour", data={"slot_id": slot.id, "quantity": "1"})
     assert response.status_code == 409
     assert client.get("/cart").get_data(as_text=True).count("Du thuyền sông Thương") == 0
+
+
+def test_a_one_day_event_shows_its_date_once(client):
+    day = date.today() + timedelta(days=20)
+    db.session.add(
+        Event(
+            slug="livestream",
+            name_vi="Ngày bán hàng livestream",
+            starts_on=day,
+            ends_on=day,
+            is_online=True,
+            is_published=True,
+        )
+    )
+    db.session.commit()
+    shown = day.strftime("%d/%m/%Y")
+    for path in ("/events", "/events/livestream"):
+        html = page(client, path)
+        assert html.count(shown) == 1, path
+        assert f"{shown} – " not in html, path

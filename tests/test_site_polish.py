@@ -117,3 +117,10 @@ def test_a_one_day_event_shows_its_date_once(client):
         html = page(client, path)
         assert html.count(shown) == 1, path
         assert f"{shown} – " not in html, path
+
+
+def test_checkout_with_an_empty_cart_says_so_once(client):
+    refresh()
+    response = client.get("/checkout", follow_redirects=True)
+    assert response.request.path == "/cart"
+    assert response.get_data(as_text=True).count("Giỏ hàng của bạn đang trống") == 1

@@ -13,11 +13,14 @@ from referencing.jsonschema import DRAFT202012
 from storefront.catalog.services import add_certificate
 from storefront.extensions import db
 from tests.conftest import make_producer, make_product, revoke
+from tests.trace_helpers import make_batch, make_stamps
 
 
 def seed():
     hong_xuan = make_producer("HTX Hồng Xuân")
-    make_product("Vải thiều Lục Ngạn", producer=hong_xuan, stars=5, name_en="Lục Ngạn lychee")
+    lychee = make_product(
+        "Vải thiều Lục Ngạn", producer=hong_xuan, stars=5, name_en="Lục Ngạn lychee"
+    )
     make_product("Mật ong hoa vải", producer=hong_xuan, stars=3, product_set=4)
     old = make_product("Mỳ Trại Lâm", stars=3, decided=date.today() - timedelta(days=1200))
     add_certificate(
@@ -32,6 +35,9 @@ def seed():
     db.session.commit()
     revoked = make_product("Snack gạo", stars=3)
     revoke(revoked.certificates[0])
+    batch = make_batch(lychee, gtin="08938512345674")
+    stamps, _pins = make_stamps(batch, count=1)
+    return batch, stamps[0]
 
 
 def validator_for(document: dict, schema_name: str) -> Draft202012Validator:
@@ -68,6 +74,33 @@ def test_responses_match_the_openapi_document(client):
         body = response.get_json()
         validator_for(document, schema_name).validate(body)
         assert body["total"] == count, url
+
+
+def test_epcis_answers_match_the_openapi_document(client):
+    """The trace feature's EPCIS exports are in the document, and real answers match it."""
+    batch, stamp = seed()
+    document = client.get("/api/v1/openapi.json").get_json()
+    for template, value, events in (
+        ("/api/v1/batches/{batch_id}/epcis", batch.id, 3),
+        ("/api/v1/stamps/{code}/epcis", stamp.code.lower(), 4),
+    ):
+        url = template.replace(template[template.index("{") : template.index("}") + 1], str(value))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.mimetype == "application/ld+json"
+        answers = document["paths"][template]["get"]["responses"]
+        assert "application/ld+json" in answers["200"]["content"]
+        body = response.get_json(force=True)
+        validator_for(document, "EPCISDocument").validate(body)
+        assert len(body["epcisBody"]["eventList"]) == events, url
+    for url in (
+        "/api/v1/batches/99999/epcis",
+        f"/api/v1/batches/{2**64}/epcis",
+        "/api/v1/stamps/aaaaaaaaaaaaaaaaaaaa/epcis",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        validator_for(document, "Error").validate(response.get_json())
 
 
 def test_product_json_shows_what_the_catalog_shows(client):
@@ -127,7 +160,7 @@ def test_schemathesis_finds_no_server_error_nor_schema_mismatch(app):
     seed()
     api = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in api.get_all_operations()]
-    assert len(operations) == 3
+    assert len(operations) == 5
 
     for operation in operations:
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from storefront.accounts.models import Role
@@ -58,6 +59,9 @@ def test_producer_edits_a_price_and_adds_a_photo(page, live_server, screenshot):
     image = db.session.scalar(select(ProductImage).where(ProductImage.product_id == product.id))
     page.goto(f"{live_server}/products/{product.slug}")
     assert "135.000" in page.inner_text("main")
+    gallery_image = page.locator(f"img.gallery-main[src$='{image.path}']")
+    expect(gallery_image).to_be_visible()
+    assert gallery_image.evaluate("img => img.complete && img.naturalWidth") > 0
     screenshot("public-product")
     page.goto(f"{live_server}/products")
     card_image = page.locator(f"img[src$='{image.thumb_path}']")

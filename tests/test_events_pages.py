@@ -121,7 +121,8 @@ def test_tourism_slots_include_lists_places_left(app):
     )
     db.session.commit()
     with app.test_request_context("/"):
-        html = app.jinja_env.get_template("events/_tourism_slots.html").render(product=product)
+        template = app.jinja_env.get_template("events/_tourism_slots.html")
+        html = template.render(product=product, sellable=True)
     assert "6" in html and 'class="full"' in html
 
 

@@ -75,6 +75,84 @@ def _list_operation(summary: str, item: str, parameters: list[dict[str, Any]]) -
     }
 
 
+ERROR_RESPONSE = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+def _epcis_operation(
+    summary: str, parameter: dict[str, Any], missing: str, limited: bool = False
+) -> dict[str, Any]:
+    """A GET answered with an EPCIS 2.0 JSON-LD document (served by storefront/trace/views.py)."""
+    responses: dict[str, Any] = {
+        "200": {
+            "description": "The events as an EPCIS 2.0 JSON-LD document (CBV 2.0 bare words).",
+            "content": {
+                "application/ld+json": {"schema": {"$ref": "#/components/schemas/EPCISDocument"}}
+            },
+        },
+        "404": {"description": missing, "content": ERROR_RESPONSE},
+    }
+    if limited:
+        responses["429"] = {
+            "description": "Too many unknown codes from this address; wait a minute.",
+            "content": ERROR_RESPONSE,
+        }
+    return {"get": {"summary": summary, "parameters": [parameter], "responses": responses}}
+
+
+EPCIS_EVENT = {
+    "type": "object",
+    "required": ["type", "eventID", "eventTime", "eventTimeZoneOffset", "bizStep", "readPoint"],
+    "properties": {
+        "type": {"type": "string", "enum": ["ObjectEvent", "TransformationEvent"]},
+        "eventID": {"type": "string", "format": "uri"},
+        "eventTime": {"type": "string", "format": "date-time"},
+        "eventTimeZoneOffset": {"type": "string", "pattern": "^[+-][0-9]{2}:[0-9]{2}$"},
+        "action": {"type": "string", "enum": ["ADD", "OBSERVE", "DELETE"]},
+        "bizStep": {"type": "string"},
+        "disposition": {"type": "string"},
+        "epcList": {"type": "array", "items": {"type": "string", "format": "uri"}},
+        "quantityList": {"$ref": "#/components/schemas/EPCISQuantityList"},
+        "inputQuantityList": {"$ref": "#/components/schemas/EPCISQuantityList"},
+        "outputQuantityList": {"$ref": "#/components/schemas/EPCISQuantityList"},
+        "readPoint": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "string", "format": "uri"}},
+        },
+        "ilmd": {"type": "object"},
+    },
+}
+EPCIS_QUANTITY_LIST = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["epcClass"],
+        "properties": {
+            "epcClass": {"type": "string", "format": "uri"},
+            "quantity": {"type": "number", "minimum": 0},
+        },
+    },
+}
+EPCIS_DOCUMENT = {
+    "type": "object",
+    "description": "EPCIS 2.0 JSON-LD; our own fields carry the ocop: prefix.",
+    "required": ["@context", "type", "schemaVersion", "creationDate", "epcisBody"],
+    "properties": {
+        "@context": {"type": "array", "minItems": 1},
+        "type": {"const": "EPCISDocument"},
+        "schemaVersion": {"const": "2.0"},
+        "creationDate": {"type": "string", "format": "date-time"},
+        "epcisBody": {
+            "type": "object",
+            "required": ["eventList"],
+            "properties": {
+                "eventList": {"type": "array", "items": {"$ref": "#/components/schemas/EPCISEvent"}}
+            },
+        },
+    },
+}
+
+
 def openapi_document(server_url: str) -> dict[str, Any]:
     """The document served at /api/v1/openapi.json."""
     return {
@@ -84,7 +162,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "version": "1.0.0",
             "description": (
                 "Certified OCOP products, their producers and the council decisions that certified "
-                "them. Read-only; prices are whole Vietnamese đồng."
+                "them, and the traceability events of batches and stamps as EPCIS 2.0. Read-only; "
+                "prices are whole Vietnamese đồng."
             ),
             "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
         },
@@ -139,6 +218,29 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "First recognition or re-recognition.",
                     ),
                 ],
+            ),
+            "/api/v1/batches/{batch_id}/epcis": _epcis_operation(
+                "A batch's traceability events",
+                {
+                    "name": "batch_id",
+                    "in": "path",
+                    "required": True,
+                    "description": "The batch's number.",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                },
+                "No such batch.",
+            ),
+            "/api/v1/stamps/{code}/epcis": _epcis_operation(
+                "A stamp's batch events and the stamp's own commissioning",
+                {
+                    "name": "code",
+                    "in": "path",
+                    "required": True,
+                    "description": "The code printed on the stamp (the end of its /t/ address).",
+                    "schema": {"type": "string", "maxLength": 40},
+                },
+                "No such stamp, or the code is not genuine.",
+                limited=True,
             ),
         },
         "components": {
@@ -308,6 +410,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "ProductPage": _page_of("Product"),
                 "ProducerPage": _page_of("Producer"),
                 "CertificatePage": _page_of("Certificate"),
+                "EPCISDocument": EPCIS_DOCUMENT,
+                "EPCISEvent": EPCIS_EVENT,
+                "EPCISQuantityList": EPCIS_QUANTITY_LIST,
             }
         },
     }

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.i18n import localized
 from ..core.templating import absolute_url
+from ..events.models import Event, GiftSet
 from ..extensions import db
 from .browse import (
     PRICE_BANDS,
@@ -178,7 +179,10 @@ def producer(slug: str):
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """Sellable products and active producers, each with its Vietnamese and English address."""
+    """Every public page worth indexing, each with its Vietnamese and English address.
+
+    Sellable products, active producers, published events and gift sets on sale.
+    """
     today = date.today()
     product_slugs = db.session.scalars(
         select(Product.slug).where(is_sellable(today)).order_by(Product.id)
@@ -186,10 +190,19 @@ def sitemap():
     producer_slugs = db.session.scalars(
         select(Producer.slug).where(Producer.status == ProducerStatus.ACTIVE).order_by(Producer.id)
     ).all()
+    event_slugs = db.session.scalars(
+        select(Event.slug).where(Event.is_published.is_(True)).order_by(Event.id)
+    ).all()
+    gift_set_slugs = db.session.scalars(
+        select(GiftSet.slug).where(GiftSet.is_active.is_(True)).order_by(GiftSet.id)
+    ).all()
     paths = (
-        [url_for("catalog.home"), url_for("catalog.products")]
+        [url_for(endpoint) for endpoint in ("catalog.home", "catalog.products", "events.index")]
+        + [url_for("programme.dashboard")]
         + [url_for("catalog.product", slug=s) for s in product_slugs]
         + [url_for("catalog.producer", slug=s) for s in producer_slugs]
+        + [url_for("events.event", slug=s) for s in event_slugs]
+        + [url_for("events.gift_set", slug=s) for s in gift_set_slugs]
     )
     body = render_template("catalog/sitemap.xml", paths=paths)
     return Response(body, mimetype="application/xml")

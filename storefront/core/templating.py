@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from urllib.parse import urlencode
 
@@ -37,13 +38,18 @@ def absolute_url(path: str) -> str:
     return current_app.config["SITE_URL"].rstrip("/") + path
 
 
-def canonical_url(lang: str | None = None) -> str:
-    """The page's canonical URL: its path, its meaningful query, and ``lang`` for English."""
-    args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+def canonical_url(lang: str | None = None, args: Mapping[str, object] | None = None) -> str:
+    """The page's canonical URL: its path, its meaningful query, and ``lang=en`` for English.
+
+    A page declares what in its query is meaningful by setting ``canonical_args`` in its
+    template (the listing sets its cleaned filters); everything else in the visitor's query
+    (utm_source, fbclid, a mistyped filter) stays out of canonical and alternate links.
+    """
+    query = dict(args or {})
     if lang == "en":
-        args["lang"] = "en"
-    query = urlencode(list(args.items()) if isinstance(args, dict) else args)
-    return absolute_url(request.path + (f"?{query}" if query else ""))
+        query["lang"] = "en"
+    encoded = urlencode(sorted(query.items()), doseq=True)
+    return absolute_url(request.path + (f"?{encoded}" if encoded else ""))
 
 
 def long_date(value: date | datetime | None) -> str:

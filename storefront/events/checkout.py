@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..catalog.models import Variant
+from ..catalog.models import Product, Variant
 from ..catalog.product_sets import TOURISM_SET
+from ..catalog.services import is_sellable
 from ..core.clock import as_utc
 from ..core.errors import UserError
 from ..core.i18n import localized
@@ -26,6 +27,7 @@ from .services import (
     component_shares,
     event_price,
     gift_set_stock,
+    local_day,
     pickup_booth,
     reserve_capacity,
 )
@@ -106,13 +108,19 @@ def stock_wanted(lines: Iterable[GiftSetLine]) -> dict[int, int]:
 
 
 def bookable_slot(slot_id: int, places: int, at: datetime) -> TourismSlot:
-    """A future slot of a listed tourism product with ``places`` left; UserError otherwise."""
+    """A future slot of a sellable tourism product with ``places`` left; UserError otherwise.
+
+    Sellable as any product: listed, its producer active, an OCOP certificate in force.
+    """
     slot = db.session.get(TourismSlot, slot_id)
     if (
         slot is None
         or slot.product.product_set != TOURISM_SET
-        or not slot.product.is_listed
         or as_utc(slot.starts_at) <= at
+        or db.session.scalar(
+            select(Product.id).where(Product.id == slot.product_id, is_sellable(local_day(at)))
+        )
+        is None
     ):
         raise UserError(_("This date can no longer be booked."), 409)
     if slot.places_left < places:

@@ -103,7 +103,9 @@ def event(slug: str):
 @bp.get("/events/<slug>/poster.pdf")
 def event_poster(slug: str):
     item = _published_event(slug)
-    when = f"{long_date(item.starts_on)} – {long_date(item.ends_on)}"
+    when = long_date(item.starts_on)
+    if item.ends_on != item.starts_on:
+        when += f" – {long_date(item.ends_on)}"
     where = _("Online") if item.is_online else item.venue
     url = absolute_url(url_for("events.event", slug=item.slug))
     facts = [when, where, localized(item, "description")[:300]]

@@ -45,6 +45,7 @@ from .services import (
 )
 
 bp = Blueprint("trace", __name__)
+MAX_ID = 2**31 - 1
 
 DEVICE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
@@ -283,7 +284,8 @@ def _links(product: Product, batch: Batch | None, stamp: Stamp | None) -> dict[s
 @bp.get("/api/v1/batches/<int:batch_id>/epcis")
 def batch_epcis(batch_id: int):
     """The batch's events as an EPCIS 2.0 JSON-LD document."""
-    batch = db.session.get(Batch, batch_id)
+    # An id beyond the integer column cannot exist (and would overflow the database driver).
+    batch = db.session.get(Batch, batch_id) if batch_id <= MAX_ID else None
     if batch is None:
         abort(404)
     response = jsonify(epcis.document(batch))

@@ -19,7 +19,20 @@ from typing import TypeVar
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import defaultload, lazyload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
@@ -244,24 +257,24 @@ def sellable_now(today: date) -> ColumnElement[bool]:
     )
 
 
-def _in_stock() -> ColumnElement[bool]:
+def _in_stock(t=L) -> ColumnElement[bool]:
     # Read live: change_stock updates stock with a plain UPDATE the index does not see.
     return (
         select(Variant.id)
-        .where(Variant.product_id == L.product_id, Variant.is_active.is_(True), Variant.stock > 0)
+        .where(Variant.product_id == t.product_id, Variant.is_active.is_(True), Variant.stock > 0)
         .exists()
     )
 
 
-def _place_condition(place: Place) -> ColumnElement[bool]:
+def _place_condition(place: Place, t=L) -> ColumnElement[bool]:
     if place.era == "legacy":
         column = {
-            "province": L.legacy_province_id,
-            "district": L.district_id,
-            "commune": L.legacy_place_id,
+            "province": t.legacy_province_id,
+            "district": t.district_id,
+            "commune": t.legacy_place_id,
         }[place.level]
     else:
-        column = L.current_province_id if place.level == "province" else L.current_place_id
+        column = t.current_province_id if place.level == "province" else t.current_place_id
     return column == place.id
 
 
@@ -271,28 +284,31 @@ def _word_matches(column, term: str) -> ColumnElement[bool]:
     return or_(column.like(f"{pattern}%", escape="\\"), column.like(f"% {pattern}%", escape="\\"))
 
 
-def _conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
-    """One condition per facet; a facet's counts apply every condition but its own."""
+def _conditions(filters: Filters, t=L) -> dict[str, ColumnElement[bool]]:
+    """One condition per facet; a facet's counts apply every condition but its own.
+
+    ``t`` is the listing table or a subquery with its columns (the facet counts' CTE).
+    """
     found: dict[str, ColumnElement[bool]] = {}
     if filters.stars:
-        found["stars"] = L.stars.in_(sorted(filters.stars))
+        found["stars"] = t.stars.in_(sorted(filters.stars))
     if filters.group:
-        found["group"] = L.product_set.in_(sets_in_group(filters.group))
+        found["group"] = t.product_set.in_(sets_in_group(filters.group))
     if filters.product_set:
-        found["set"] = L.product_set == filters.product_set
+        found["set"] = t.product_set == filters.product_set
     if filters.place is not None:
-        found["place"] = _place_condition(filters.place)
+        found["place"] = _place_condition(filters.place, t)
     if filters.producer is not None:
-        found["producer"] = L.producer_id == filters.producer.id
+        found["producer"] = t.producer_id == filters.producer.id
     if filters.kinds:
-        found["kind"] = L.producer_kind.in_(sorted(filters.kinds))
+        found["kind"] = t.producer_kind.in_(sorted(filters.kinds))
     if filters.min_price is not None or filters.max_price is not None:
-        found["price"] = L.min_price.between(
+        found["price"] = t.min_price.between(
             filters.min_price or 0,
             filters.max_price if filters.max_price is not None else MAX_PRICE,
         )
     if filters.in_stock:
-        found["in_stock"] = _in_stock()
+        found["in_stock"] = _in_stock(t)
     return found
 
 
@@ -429,7 +445,29 @@ def _base(filters: Filters, today: date, together: bool) -> list[ColumnElement[b
     return base
 
 
+# The listing columns the facet counts read, copied once per count into a CTE.
+_FACET_COLUMNS = (
+    "product_id",
+    "stars",
+    "product_set",
+    "producer_kind",
+    "producer_id",
+    "legacy_place_id",
+    "district_id",
+    "legacy_province_id",
+    "current_place_id",
+    "current_province_id",
+    "min_price",
+)
+
+
 def _count(filters: Filters, today: date) -> _Counts:
+    """Every facet count in one statement.
+
+    The sellable rows that match the search are read once into a materialized CTE (the LIKE
+    scan over the folded text is the costly part of a search), and each facet family is one
+    GROUP BY or one row of SUM(CASE ...) over that CTE, applying every filter but its own.
+    """
     together = False
     if len(filters.terms) > 1:
         # When the words also appear together somewhere ("dong bac" in "Đông Bắc"), those
@@ -438,53 +476,76 @@ def _count(filters: Filters, today: date) -> _Counts:
         together = (
             db.session.scalar(select(L.id).where(sellable_now(today), phrase).limit(1)) is not None
         )
-    base = _base(filters, today, together)
-    conditions = _conditions(filters)
+    m = (
+        select(*(getattr(L, name) for name in _FACET_COLUMNS))
+        .where(*_base(filters, today, together))
+        .cte("matching")
+        .prefix_with("MATERIALIZED")
+    )
+    t = m.c
+    conditions = _conditions(filters, t)
 
     def where(*facets: str) -> list[ColumnElement[bool]]:
-        return base + [c for name, c in conditions.items() if name not in facets]
-
-    def grouped(*columns, facets: tuple[str, ...]) -> list:
-        return db.session.execute(
-            select(*columns, func.count()).where(*where(*facets)).group_by(*columns)
-        ).all()
-
-    # Facets whose own filter is off share the same WHERE, so one GROUP BY counts them all.
-    columns = {"stars": L.stars, "sets": L.product_set, "kind": L.producer_kind}
-    owns = {"stars": ("stars",), "sets": ("set", "group"), "kind": ("kind",)}
-    counts: dict[str, Counter] = {name: Counter() for name in columns}
-    shared = [n for n in columns if not any(k in conditions for k in owns[n])]
-    if shared:
-        for *values, n in grouped(*(columns[name] for name in shared), facets=()):
-            for name, value in zip(shared, values, strict=True):
-                counts[name][value] += n
-    for name in columns:
-        if name not in shared:
-            for value, n in grouped(columns[name], facets=owns[name]):
-                counts[name][value] += n
-
-    places = [tuple(row) for row in grouped(L.district_id, L.current_place_id, facets=("place",))]
-
-    def band(low: int | None, high: int | None) -> ColumnElement[bool]:
-        return L.min_price.between(low or 0, high if high is not None else MAX_PRICE)
+        return [c for name, c in conditions.items() if name not in facets]
 
     def count_if(*tests: ColumnElement[bool] | None):
         return func.sum(case((and_(*(t for t in tests if t is not None)), 1), else_=0))
 
-    money = db.session.execute(
+    def band(low: int | None, high: int | None) -> ColumnElement[bool]:
+        return t.min_price.between(low or 0, high if high is not None else MAX_PRICE)
+
+    none = cast(null(), Integer)
+    text_none = cast(null(), String)
+    # Every part yields (family, number, number, text, count); UNION ALL needs one shape.
+    parts = [
+        select(literal_column("'stars'"), t.stars, none, text_none, func.count())
+        .where(*where("stars"))
+        .group_by(t.stars),
+        select(literal_column("'sets'"), t.product_set, none, text_none, func.count())
+        .where(*where("set", "group"))
+        .group_by(t.product_set),
+        select(literal_column("'kind'"), none, none, t.producer_kind, func.count())
+        .where(*where("kind"))
+        .group_by(t.producer_kind),
         select(
-            *(count_if(band(lo, hi), conditions.get("in_stock")) for lo, hi in PRICE_BANDS),
-            count_if(_in_stock(), conditions.get("price")),
-        ).where(*where("price", "in_stock"))
-    ).one()
+            literal_column("'place'"), t.district_id, t.current_place_id, text_none, func.count()
+        )
+        .where(*where("place"))
+        .group_by(t.district_id, t.current_place_id),
+    ]
+    # The price bands and the in-stock count: sums over the rows that pass the other filters.
+    money = [count_if(band(lo, hi), conditions.get("in_stock")) for lo, hi in PRICE_BANDS]
+    money.append(count_if(_in_stock(t), conditions.get("price")))
+    for index, total in enumerate(money):
+        parts.append(
+            select(literal_column(f"'money{index}'"), none, none, text_none, total)
+            .select_from(m)
+            .where(*where("price", "in_stock"))
+        )
+    stars: dict[int, int] = {}
+    sets: dict[int, int] = {}
+    kinds: dict[str, int] = {}
+    places: list[tuple[int | None, int | None, int]] = []
+    sums = [0] * len(money)
+    for family, first, second, text, n in db.session.execute(union_all(*parts)):
+        if family == "stars":
+            stars[first] = n
+        elif family == "sets":
+            sets[first] = n
+        elif family == "kind":
+            kinds[text] = n
+        elif family == "place":
+            places.append((first, second, n))
+        else:
+            sums[int(family[5:])] = int(n or 0)
     return _Counts(
         together=together,
-        stars=dict(counts["stars"]),
-        sets=dict(counts["sets"]),
-        kinds=dict(counts["kind"]),
+        stars=stars,
+        sets=sets,
+        kinds=kinds,
         places=places,
-        prices=tuple(int(n or 0) for n in money[:-1]),
-        in_stock=int(money[-1] or 0),
+        prices=tuple(sums[:-1]),
+        in_stock=sums[-1],
     )
 
 

@@ -742,6 +742,11 @@ class MapPoint:
     count: int
     slug: str
 
+    @property
+    def radius(self) -> float:
+        """Bigger for more producers, up to six."""
+        return 5 + min(self.count, 6) * 1.5
+
 
 @dataclass
 class Overview:

@@ -770,18 +770,17 @@ def overview(today: date, stamp: tuple, width: int = 320, height: int = 260) -> 
 
 def _overview(today: date, width: int, height: int) -> Overview:
     now = sellable_now(today)
+    # One scan for both counts: a few hundred (product set, district) pairs, summed here.
     groups: Counter[str] = Counter()
-    for number, n in db.session.execute(
-        select(L.product_set, func.count()).where(now).group_by(L.product_set)
+    districts: Counter[int] = Counter()
+    for number, district, n in db.session.execute(
+        select(L.product_set, L.district_id, func.count())
+        .where(now)
+        .group_by(L.product_set, L.district_id)
     ):
         groups[PRODUCT_SETS[number].group.code] += n
-    districts = dict(
-        db.session.execute(
-            select(L.district_id, func.count())
-            .where(now, L.district_id.is_not(None))
-            .group_by(L.district_id)
-        ).all()
-    )
+        if district is not None:
+            districts[district] += n
     producer_places = db.session.execute(
         select(Producer.legacy_place_id, Producer.current_place_id).where(
             Producer.id.in_(select(L.producer_id).where(now))
@@ -797,7 +796,7 @@ def _overview(today: date, width: int, height: int) -> Overview:
             if place is not None and place.latitude is not None:
                 by_place[place.id] += 1
                 break
-    points, labels = _project(places, by_place, list(districts), width, height)
+    points, labels = _project(places, by_place, sorted(districts), width, height)
     return Overview(
         total=sum(groups.values()),
         groups=[(code, groups[code]) for code in GROUPS],

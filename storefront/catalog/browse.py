@@ -15,11 +15,26 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    Row,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import defaultload, lazyload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
@@ -244,24 +259,24 @@ def sellable_now(today: date) -> ColumnElement[bool]:
     )
 
 
-def _in_stock() -> ColumnElement[bool]:
+def _in_stock(t=L) -> ColumnElement[bool]:
     # Read live: change_stock updates stock with a plain UPDATE the index does not see.
     return (
         select(Variant.id)
-        .where(Variant.product_id == L.product_id, Variant.is_active.is_(True), Variant.stock > 0)
+        .where(Variant.product_id == t.product_id, Variant.is_active.is_(True), Variant.stock > 0)
         .exists()
     )
 
 
-def _place_condition(place: Place) -> ColumnElement[bool]:
+def _place_condition(place: Place, t=L) -> ColumnElement[bool]:
     if place.era == "legacy":
         column = {
-            "province": L.legacy_province_id,
-            "district": L.district_id,
-            "commune": L.legacy_place_id,
+            "province": t.legacy_province_id,
+            "district": t.district_id,
+            "commune": t.legacy_place_id,
         }[place.level]
     else:
-        column = L.current_province_id if place.level == "province" else L.current_place_id
+        column = t.current_province_id if place.level == "province" else t.current_place_id
     return column == place.id
 
 
@@ -271,28 +286,32 @@ def _word_matches(column, term: str) -> ColumnElement[bool]:
     return or_(column.like(f"{pattern}%", escape="\\"), column.like(f"% {pattern}%", escape="\\"))
 
 
-def _conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
-    """One condition per facet; a facet's counts apply every condition but its own."""
+def _conditions(filters: Filters, t=L) -> dict[str, ColumnElement[bool]]:
+    """One condition per facet; a facet's counts apply every condition but its own.
+
+    ``t`` is the listing table or a subquery with its columns (the facet counts' CTE).
+    """
     found: dict[str, ColumnElement[bool]] = {}
     if filters.stars:
-        found["stars"] = L.stars.in_(sorted(filters.stars))
+        found["stars"] = t.stars.in_(sorted(filters.stars))
     if filters.group:
-        found["group"] = L.product_set.in_(sets_in_group(filters.group))
+        found["group"] = t.product_set.in_(sets_in_group(filters.group))
     if filters.product_set:
-        found["set"] = L.product_set == filters.product_set
+        found["set"] = t.product_set == filters.product_set
     if filters.place is not None:
-        found["place"] = _place_condition(filters.place)
+        found["place"] = _place_condition(filters.place, t)
     if filters.producer is not None:
-        found["producer"] = L.producer_id == filters.producer.id
+        found["producer"] = t.producer_id == filters.producer.id
     if filters.kinds:
-        found["kind"] = L.producer_kind.in_(sorted(filters.kinds))
+        found["kind"] = t.producer_kind.in_(sorted(filters.kinds))
     if filters.min_price is not None or filters.max_price is not None:
-        found["price"] = L.min_price.between(
+        found["price"] = t.min_price.between(
             filters.min_price or 0,
             filters.max_price if filters.max_price is not None else MAX_PRICE,
         )
     if filters.in_stock:
-        found["in_stock"] = _in_stock()
+        # The facet counts' CTE carries the live test as a column, worked out once per row.
+        found["in_stock"] = t.in_stock == 1 if t is not L else _in_stock()
     return found
 
 
@@ -366,6 +385,7 @@ class _Counts:
     places: list[tuple[int | None, int | None, int]]
     prices: tuple[int, ...]
     in_stock: int
+    total: int  # the products that pass every filter
 
 
 # Facet counts keyed by the listing index's state, the day and the filters. Any write to the
@@ -398,7 +418,8 @@ def index_stamp() -> tuple:
     return tuple(db.session.execute(select(func.max(L.indexed_at), func.count(L.id))).one())
 
 
-def _counts(filters: Filters, today: date) -> _Counts:
+def _counts(filters: Filters, today: date) -> tuple[_Counts, bool]:
+    """The facet counts, and whether they were counted just now rather than read from cache."""
     key = (
         "facets",
         index_stamp(),
@@ -415,7 +436,13 @@ def _counts(filters: Filters, today: date) -> _Counts:
         filters.max_price,
         filters.in_stock,
     )
-    return _cached(key, lambda: _count(filters, today))
+    fresh = []
+
+    def compute() -> _Counts:
+        fresh.append(True)
+        return _count(filters, today)
+
+    return _cached(key, compute), bool(fresh)
 
 
 def _base(filters: Filters, today: date, together: bool) -> list[ColumnElement[bool]]:
@@ -429,7 +456,29 @@ def _base(filters: Filters, today: date, together: bool) -> list[ColumnElement[b
     return base
 
 
+# The listing columns the facet counts read, copied once per count into a CTE.
+_FACET_COLUMNS = (
+    "product_id",
+    "stars",
+    "product_set",
+    "producer_kind",
+    "producer_id",
+    "legacy_place_id",
+    "district_id",
+    "legacy_province_id",
+    "current_place_id",
+    "current_province_id",
+    "min_price",
+)
+
+
 def _count(filters: Filters, today: date) -> _Counts:
+    """Every facet count in one statement.
+
+    The sellable rows that match the search are read once into a materialized CTE (the LIKE
+    scan over the folded text is the costly part of a search), and each facet family is one
+    GROUP BY or one row of SUM(CASE ...) over that CTE, applying every filter but its own.
+    """
     together = False
     if len(filters.terms) > 1:
         # When the words also appear together somewhere ("dong bac" in "Đông Bắc"), those
@@ -438,53 +487,87 @@ def _count(filters: Filters, today: date) -> _Counts:
         together = (
             db.session.scalar(select(L.id).where(sellable_now(today), phrase).limit(1)) is not None
         )
-    base = _base(filters, today, together)
-    conditions = _conditions(filters)
+    m = (
+        select(
+            *(getattr(L, name) for name in _FACET_COLUMNS),
+            case((_in_stock(), 1), else_=0).label("in_stock"),
+        )
+        .where(*_base(filters, today, together))
+        .cte("matching")
+        .prefix_with("MATERIALIZED")
+    )
+    t = m.c
+    conditions = _conditions(filters, t)
 
     def where(*facets: str) -> list[ColumnElement[bool]]:
-        return base + [c for name, c in conditions.items() if name not in facets]
-
-    def grouped(*columns, facets: tuple[str, ...]) -> list:
-        return db.session.execute(
-            select(*columns, func.count()).where(*where(*facets)).group_by(*columns)
-        ).all()
-
-    # Facets whose own filter is off share the same WHERE, so one GROUP BY counts them all.
-    columns = {"stars": L.stars, "sets": L.product_set, "kind": L.producer_kind}
-    owns = {"stars": ("stars",), "sets": ("set", "group"), "kind": ("kind",)}
-    counts: dict[str, Counter] = {name: Counter() for name in columns}
-    shared = [n for n in columns if not any(k in conditions for k in owns[n])]
-    if shared:
-        for *values, n in grouped(*(columns[name] for name in shared), facets=()):
-            for name, value in zip(shared, values, strict=True):
-                counts[name][value] += n
-    for name in columns:
-        if name not in shared:
-            for value, n in grouped(columns[name], facets=owns[name]):
-                counts[name][value] += n
-
-    places = [tuple(row) for row in grouped(L.district_id, L.current_place_id, facets=("place",))]
-
-    def band(low: int | None, high: int | None) -> ColumnElement[bool]:
-        return L.min_price.between(low or 0, high if high is not None else MAX_PRICE)
+        return [c for name, c in conditions.items() if name not in facets]
 
     def count_if(*tests: ColumnElement[bool] | None):
-        return func.sum(case((and_(*(t for t in tests if t is not None)), 1), else_=0))
+        applied = [test for test in tests if test is not None]
+        if not applied:
+            return func.count()
+        return func.sum(case((and_(*applied), 1), else_=0))
 
-    money = db.session.execute(
+    def band(low: int | None, high: int | None) -> ColumnElement[bool]:
+        return t.min_price.between(low or 0, high if high is not None else MAX_PRICE)
+
+    none = cast(null(), Integer)
+    text_none = cast(null(), String)
+    # Every part yields (family, number, number, text, count); UNION ALL needs one shape.
+    parts = [
+        select(literal_column("'stars'"), t.stars, none, text_none, func.count())
+        .where(*where("stars"))
+        .group_by(t.stars),
+        select(literal_column("'sets'"), t.product_set, none, text_none, func.count())
+        .where(*where("set", "group"))
+        .group_by(t.product_set),
+        select(literal_column("'kind'"), none, none, t.producer_kind, func.count())
+        .where(*where("kind"))
+        .group_by(t.producer_kind),
         select(
-            *(count_if(band(lo, hi), conditions.get("in_stock")) for lo, hi in PRICE_BANDS),
-            count_if(_in_stock(), conditions.get("price")),
-        ).where(*where("price", "in_stock"))
-    ).one()
+            literal_column("'place'"), t.district_id, t.current_place_id, text_none, func.count()
+        )
+        .where(*where("place"))
+        .group_by(t.district_id, t.current_place_id),
+    ]
+    # The price bands and the in-stock count: sums over the rows that pass the other filters.
+    money = [count_if(band(lo, hi), conditions.get("in_stock")) for lo, hi in PRICE_BANDS]
+    money.append(count_if(t.in_stock == 1, conditions.get("price")))
+    # The rows that pass every filter: the total that pages the list.
+    money.append(count_if(*conditions.values()))
+    # Two sums per part (in the number columns) halves the scans of the CTE.
+    for index in range(0, len(money), 2):
+        parts.append(
+            select(literal_column(f"'money{index}'"), *money[index : index + 2], text_none, none)
+            .select_from(m)
+            .where(*where("price", "in_stock"))
+        )
+    stars: dict[int, int] = {}
+    sets: dict[int, int] = {}
+    kinds: dict[str, int] = {}
+    places: list[tuple[int | None, int | None, int]] = []
+    sums = [0] * len(money)
+    for family, first, second, text, n in db.session.execute(union_all(*parts)):
+        if family == "stars":
+            stars[first] = n
+        elif family == "sets":
+            sets[first] = n
+        elif family == "kind":
+            kinds[text] = n
+        elif family == "place":
+            places.append((first, second, n))
+        else:
+            index = int(family[5:])
+            sums[index : index + 2] = [int(first or 0), int(second or 0)]
     return _Counts(
         together=together,
-        stars=dict(counts["stars"]),
-        sets=dict(counts["sets"]),
-        kinds=dict(counts["kind"]),
+        stars=stars,
+        sets=sets,
+        kinds=kinds,
         places=places,
-        prices=tuple(int(n or 0) for n in money[:-1]),
-        in_stock=int(money[-1] or 0),
+        prices=tuple(sums[:-2]),
+        in_stock=sums[-2],
+        total=sums[-1],
     )
 
 
@@ -493,7 +576,7 @@ def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing
 
     Raises PageOutOfRange when ``filters.page`` is past the last page.
     """
-    counted = _counts(filters, today)
+    counted, fresh = _counts(filters, today)
     star_counts, kind_counts = counted.stars, counted.kinds
     base = _base(filters, today, counted.together)
     conditions = _conditions(filters)
@@ -501,12 +584,11 @@ def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing
     def where() -> list[ColumnElement[bool]]:
         return base + list(conditions.values())
 
-    if filters.in_stock:
+    if filters.in_stock and not fresh:
+        # Stock may have changed since these counts were cached: count the in-stock list live.
         total = db.session.scalar(select(func.count()).select_from(L).where(*where())) or 0
     else:
-        total = sum(
-            n for stars, n in star_counts.items() if not filters.stars or stars in filters.stars
-        )
+        total = counted.total
     group_counts: Counter[str] = Counter()
     set_counts: Counter[int] = Counter()
     for number, n in counted.sets.items():
@@ -569,15 +651,35 @@ def browse(filters: Filters, today: date, page_size: int = PAGE_SIZE) -> Listing
     )
 
 
-def load_place_names(ids: Iterable[int]) -> dict[int, Place]:
+def load_place_names(ids: Iterable[int]) -> dict[int, Row]:
+    """What facets and the map show of these places, as plain rows.
+
+    Not Place objects: those join their parent and grandparent, and building a few hundred of
+    them was a fifth of a listing page's time.
+    """
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    return {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_(wanted)))}
+    rows = db.session.execute(
+        select(
+            Place.id,
+            Place.slug,
+            Place.name,
+            Place.short_name,
+            Place.level,
+            Place.latitude,
+            Place.longitude,
+        ).where(Place.id.in_(wanted))
+    )
+    return {row.id: row for row in rows}
+
+
+# Place names are few and fixed: fold each once for sorting, not on every page.
+_fold_label = lru_cache(maxsize=4096)(fold)
 
 
 def _place_facet(
-    counts: dict[int, int], places: dict[int, Place], filters: Filters, short: bool
+    counts: dict[int, int], places: dict[int, Row], filters: Filters, short: bool
 ) -> list[FacetValue]:
     values = [
         FacetValue(
@@ -589,7 +691,7 @@ def _place_facet(
         for i, n in counts.items()
         if i in places
     ]
-    return sorted(values, key=lambda v: fold(v.label))
+    return sorted(values, key=lambda v: _fold_label(v.label))
 
 
 def load_products(ids: list[int]) -> list[Product]:
@@ -640,6 +742,11 @@ class MapPoint:
     count: int
     slug: str
 
+    @property
+    def radius(self) -> float:
+        """Bigger for more producers, up to six."""
+        return 5 + min(self.count, 6) * 1.5
+
 
 @dataclass
 class Overview:
@@ -663,18 +770,17 @@ def overview(today: date, stamp: tuple, width: int = 320, height: int = 260) -> 
 
 def _overview(today: date, width: int, height: int) -> Overview:
     now = sellable_now(today)
+    # One scan for both counts: a few hundred (product set, district) pairs, summed here.
     groups: Counter[str] = Counter()
-    for number, n in db.session.execute(
-        select(L.product_set, func.count()).where(now).group_by(L.product_set)
+    districts: Counter[int] = Counter()
+    for number, district, n in db.session.execute(
+        select(L.product_set, L.district_id, func.count())
+        .where(now)
+        .group_by(L.product_set, L.district_id)
     ):
         groups[PRODUCT_SETS[number].group.code] += n
-    districts = dict(
-        db.session.execute(
-            select(L.district_id, func.count())
-            .where(now, L.district_id.is_not(None))
-            .group_by(L.district_id)
-        ).all()
-    )
+        if district is not None:
+            districts[district] += n
     producer_places = db.session.execute(
         select(Producer.legacy_place_id, Producer.current_place_id).where(
             Producer.id.in_(select(L.producer_id).where(now))
@@ -690,7 +796,7 @@ def _overview(today: date, width: int, height: int) -> Overview:
             if place is not None and place.latitude is not None:
                 by_place[place.id] += 1
                 break
-    points, labels = _project(places, by_place, list(districts), width, height)
+    points, labels = _project(places, by_place, sorted(districts), width, height)
     return Overview(
         total=sum(groups.values()),
         groups=[(code, groups[code]) for code in GROUPS],
@@ -700,7 +806,7 @@ def _overview(today: date, width: int, height: int) -> Overview:
                 for i, n in districts.items()
                 if i in places
             ),
-            key=lambda v: (-v.count, fold(v.label)),
+            key=lambda v: (-v.count, _fold_label(v.label)),
         ),
         points=points,
         labels=labels,
@@ -710,7 +816,7 @@ def _overview(today: date, width: int, height: int) -> Overview:
 
 
 def _project(
-    places: dict[int, Place], counts: Counter[int], labels: list[int], width: int, height: int
+    places: dict[int, Row], counts: Counter[int], labels: list[int], width: int, height: int
 ) -> tuple[list[MapPoint], list[MapPoint]]:
     """Equirectangular projection of producer places (dots) and district names (labels)."""
     dots = [places[i] for i in counts]
@@ -729,7 +835,7 @@ def _project(
     offset_x = (width - span_x * scale) / 2
     offset_y = (height - span_y * scale) / 2
 
-    def point(place: Place, count: int) -> MapPoint:
+    def point(place: Row, count: int) -> MapPoint:
         x = offset_x + (place.longitude - min(lons)) * x_scale * scale
         y = offset_y + (max(lats) - place.latitude) * scale
         return MapPoint(round(x, 1), round(y, 1), place.short_name, count, place.slug)

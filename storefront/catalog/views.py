@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -51,9 +52,15 @@ def price_range(product: Product) -> tuple[int | None, int | None]:
 def home():
     today = date.today()
     stamp = index_stamp()
+    summary = overview(today, stamp)
     return render_template(
         "catalog/home.html",
-        overview=overview(today, stamp),
+        overview=summary,
+        # The map's dot titles, one plural per distinct count rather than one per dot.
+        producer_counts={
+            n: ngettext("%(num)d producer", "%(num)d producers", n)
+            for n in {point.count for point in summary.points}
+        },
         five_stars=highlights(today, 5, 4, stamp),
         four_stars=highlights(today, 4, 8, stamp),
         today=today,

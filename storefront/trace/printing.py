@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -106,57 +108,64 @@ def _wrap(text: str, font: str, size: float, width: float, lines: int) -> list[s
 
 
 @dataclass(frozen=True)
-class CellJob:
-    """Everything a worker needs to write one stamp's cell as PDF operators."""
+class PageJob:
+    """Everything a worker needs to write one page's content stream."""
 
-    stamp: StampText
-    x: float  # the cell's top-left corner
-    y: float
+    cells: tuple[tuple[StampText, float, float], ...]  # each stamp and its cell's top-left corner
     sheet: Layout
     font: str  # the PDF name of DejaVu Sans' first subset, where ASCII maps to itself
     form: str  # the PDF name of the shared label form
-    with_form: bool  # False for the page's first cell, whose form the canvas draws itself
 
 
-def cell_ops(job: CellJob) -> str:
+def cell_ops(stamp: StampText, x: float, y: float, sheet: Layout, font: str, form: str) -> str:
     """One cell as PDF operators: the shared form, the QR as one path, the code and serial.
 
-    Built in worker processes, so the main process only appends finished page streams. Codes
-    and serials are ASCII (Crockford letters, digits, "-" and "#"), which the first subset of a
-    reportlab TrueType font maps to themselves, so they can be written as plain strings.
+    Codes and serials are ASCII (Crockford letters, digits, "-" and "#"), which the first subset
+    of a reportlab TrueType font maps to themselves, so they can be written as plain strings.
+    """
+    cell_w, cell_h = sheet.cell
+    rows, body = qr.path_body(stamp.url)
+    width = rows * sheet.module
+    code = grouped(stamp.code)
+    code_x = x + (cell_w - pdfmetrics.stringWidth(code, FONT, 6.6)) / 2
+    serial = f"#{stamp.serial}"
+    serial_x = x + cell_w - 2.5 * mm - pdfmetrics.stringWidth(serial, FONT, 5.5)
+    return (
+        f"q 1 0 0 1 {x:.2f} {y - cell_h:.2f} cm /{form} Do Q\n"
+        + qr.place_ops(rows, body, x + (cell_w - width) / 2, y - 7.5 * mm, sheet.module)
+        + f"\nBT /{font} 6.6 Tf 1 0 0 1 {code_x:.2f} {y - 10.7 * mm - width:.2f} Tm ({code}) Tj "
+        f"/{font} 5.5 Tf 1 0 0 1 {serial_x:.2f} {y - 5 * mm:.2f} Tm ({serial}) Tj ET"
+    )
+
+
+def page_stream(job: PageJob) -> bytes:
+    """A whole page's operators, Flate-compressed, ready to be the page's content stream.
+
+    Built in worker processes: the QR paths are most of a sheet's bytes, so compressing them
+    where they are made spreads that work over the cores, overlaps it with the main process,
+    and sends a tenth of the bytes back.
     """
     register_fonts()
-    sheet, x, y = job.sheet, job.x, job.y
-    cell_w, cell_h = sheet.cell
-    rows, body = qr.path_body(job.stamp.url)
-    width = rows * sheet.module
-    parts = []
-    if job.with_form:
-        parts.append(f"q 1 0 0 1 {x:.2f} {y - cell_h:.2f} cm /{job.form} Do Q")
-    parts.append(qr.place_ops(rows, body, x + (cell_w - width) / 2, y - 7.5 * mm, sheet.module))
-    code = grouped(job.stamp.code)
-    code_x = x + (cell_w - pdfmetrics.stringWidth(code, FONT, 6.6)) / 2
-    serial = f"#{job.stamp.serial}"
-    serial_x = x + cell_w - 2.5 * mm - pdfmetrics.stringWidth(serial, FONT, 5.5)
-    parts.append(
-        f"BT /{job.font} 6.6 Tf 1 0 0 1 {code_x:.2f} {y - 10.7 * mm - width:.2f} Tm ({code}) Tj "
-        f"/{job.font} 5.5 Tf 1 0 0 1 {serial_x:.2f} {y - 5 * mm:.2f} Tm ({serial}) Tj ET"
+    ops = "\n".join(
+        cell_ops(stamp, x, y, job.sheet, job.font, job.form) for stamp, x, y in job.cells
     )
-    return "\n".join(parts)
+    return zlib.compress(ops.encode("ascii"))
 
 
-def _cells(jobs: Sequence[CellJob], workers: int) -> Iterable[str]:
-    """Cell operators in order; spread over ``workers`` processes for large runs."""
-    if workers <= 1 or len(jobs) < 2 * CHUNK:
-        return map(cell_ops, jobs)
+def _pages(jobs: Sequence[PageJob], workers: int) -> Iterable[bytes]:
+    """Page streams in order; spread over ``workers`` processes for large runs."""
+    stamps = sum(len(job.cells) for job in jobs)
+    if workers <= 1 or stamps < 2 * CHUNK:
+        return map(page_stream, jobs)
     # fork starts workers in milliseconds, but is unsafe once the process has other threads
     # (a web server); spawn then, at the price of importing the package again in each worker.
     single_threaded = threading.active_count() == 1 and os.name == "posix"
     context = multiprocessing.get_context("fork" if single_threaded else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    results = pool.map(cell_ops, jobs, chunksize=CHUNK)
+    per_page = max(1, len(jobs[0].cells))
+    results = pool.map(page_stream, jobs, chunksize=max(1, CHUNK // per_page))
 
-    def ordered() -> Iterable[str]:
+    def ordered() -> Iterable[bytes]:
         try:
             yield from results
         finally:
@@ -189,29 +198,27 @@ def render_pdf(
     per_page = sheet.columns * sheet.rows
     top = sheet.page[1] - sheet.margin[1]
     jobs = []
-    for index, stamp in enumerate(stamps):
-        slot = index % per_page
-        x = sheet.margin[0] + (slot % sheet.columns) * cell_w
-        y = top - (slot // sheet.columns) * cell_h
-        jobs.append(CellJob(stamp, x, y, sheet, font_name, form_name, slot != 0))
-    page: list[str] = []
-    for index, (job, ops) in enumerate(zip(jobs, _cells(jobs, workers), strict=True)):
-        if index % per_page == 0:
-            if page:
-                canvas.addLiteral("\n".join(page))
-                canvas.showPage()
-                page = []
-                if progress:
-                    progress(index)
-            # The page's first form goes through the canvas, which lists it in the page's
-            # resources; the other cells name the same form in their own operators.
-            canvas.saveState()
-            canvas.translate(job.x, job.y - cell_h)
-            canvas.doForm("label")
-            canvas.restoreState()
-        page.append(ops)
-    canvas.addLiteral("\n".join(page))
-    canvas.showPage()
+    for first in range(0, len(stamps), per_page):
+        cells = []
+        for slot, stamp in enumerate(stamps[first : first + per_page]):
+            x = sheet.margin[0] + (slot % sheet.columns) * cell_w
+            y = top - (slot // sheet.columns) * cell_h
+            cells.append((stamp, x, y))
+        jobs.append(PageJob(tuple(cells), sheet, font_name, form_name))
+    flate = PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])})
+    done = 0
+    for job, stream in zip(jobs, _pages(jobs, workers), strict=True):
+        # The canvas draws one form so the page lists it in its resources; the worker's
+        # compressed stream, which draws every cell's form itself, then replaces the page's
+        # content (a stream whose dictionary names its filter is written as it is).
+        canvas.doForm("label")
+        canvas.showPage()
+        canvas._doc.Pages.pages[-1].Contents = PDFStream(flate, stream)
+        done += len(job.cells)
+        if progress:
+            progress(done)
+    if not jobs:
+        canvas.showPage()
     canvas.save()
     if progress:
         progress(len(stamps))

@@ -15,10 +15,12 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
+
+from storefront.core.clock import today_in_vietnam
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -92,7 +94,7 @@ def generate(products: int, producers: int, seed: int = 7) -> None:
         )
     db.session.execute(insert(Producer), producer_rows)
     product_rows, variant_rows, certificate_rows = [], [], []
-    today = date.today()
+    today = today_in_vietnam()
     for n in range(1, products + 1):
         producer = producer_rows[n % producers]
         commune = homes[n % producers]

@@ -18,8 +18,10 @@ import statistics
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from storefront.core.clock import today_in_vietnam
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -107,7 +109,7 @@ def seed(producers: int = 20, per_producer: int = 5) -> tuple[list[list[int]], i
                 level="province",
                 issuing_body="UBND tỉnh",
                 decision_number=f"{p}-{i}/QĐ",
-                decision_date=date.today() - timedelta(days=100),
+                decision_date=today_in_vietnam() - timedelta(days=100),
             )
             db.session.flush()
             variants.append(variant.id)

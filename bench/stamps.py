@@ -21,8 +21,10 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from storefront.core.clock import today_in_vietnam
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -67,14 +69,14 @@ def make_batch():
         level="central",
         issuing_body="Bộ NN&PTNT",
         decision_number="1/QĐ-BNN",
-        decision_date=date.today() - timedelta(days=200),
+        decision_date=today_in_vietnam() - timedelta(days=200),
     )
     batch = Batch(
         product_id=product.id,
         variant_id=variant.id,
         lot_code="VT26-0612A",
-        produced_on=date.today() - timedelta(days=3),
-        expires_on=date.today() + timedelta(days=20),
+        produced_on=today_in_vietnam() - timedelta(days=3),
+        expires_on=today_in_vietnam() + timedelta(days=20),
         quantity=10000,
     )
     from datetime import UTC, datetime

@@ -25,6 +25,7 @@ from storefront.accounts.models import Role, User
 from storefront.catalog.models import Certificate, Producer, Product, Variant
 from storefront.catalog.services import add_certificate, refresh_search_text
 from storefront.config import TestConfig
+from storefront.core.clock import today_in_vietnam
 from storefront.extensions import db, limiter
 from storefront.text import slugify
 
@@ -183,7 +184,7 @@ def make_product(
             level="province",
             issuing_body="UBND tỉnh Bắc Giang",
             decision_number=f"{product.id}/QĐ-UBND",
-            decision_date=decided or date.today() - timedelta(days=100),
+            decision_date=decided or today_in_vietnam() - timedelta(days=100),
         )
     refresh_search_text(product)
     db.session.commit()
@@ -225,7 +226,7 @@ def csrf_token_from(html: str) -> str:
 
 
 def revoke(certificate: Certificate, reason: str = "Vi phạm chất lượng") -> None:
-    certificate.revoked_on = date.today()
+    certificate.revoked_on = today_in_vietnam()
     certificate.revoked_reason = reason
     db.session.commit()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +11,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from storefront.catalog.services import add_certificate
+from storefront.core.clock import today_in_vietnam
 from storefront.extensions import db
 from tests.conftest import make_producer, make_product, revoke
 from tests.trace_helpers import make_batch, make_stamps
@@ -22,14 +23,14 @@ def seed():
         "Vải thiều Lục Ngạn", producer=hong_xuan, stars=5, name_en="Lục Ngạn lychee"
     )
     make_product("Mật ong hoa vải", producer=hong_xuan, stars=3, product_set=4)
-    old = make_product("Mỳ Trại Lâm", stars=3, decided=date.today() - timedelta(days=1200))
+    old = make_product("Mỳ Trại Lâm", stars=3, decided=today_in_vietnam() - timedelta(days=1200))
     add_certificate(
         old,
         stars=4,
         level="province",
         issuing_body="UBND tỉnh Bắc Giang",
         decision_number="9/QĐ-UBND",
-        decision_date=date.today() - timedelta(days=10),
+        decision_date=today_in_vietnam() - timedelta(days=10),
         score=80,
     )
     db.session.commit()

@@ -10,7 +10,7 @@ A rule with a URL variable that URL_VARIABLES does not know FAILS: add a mapping
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +21,7 @@ from storefront.accounts.models import Role, User
 from storefront.catalog.models import ProductImage
 from storefront.catalog.product_sets import TOURISM_SET
 from storefront.config import TestConfig
+from storefront.core.clock import today_in_vietnam
 from storefront.events.models import Event, EventParticipant, TourismSlot
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderGroup, OrderLine
@@ -77,7 +78,7 @@ def _order(w: SimpleNamespace) -> int:
 
 
 def _event(w: SimpleNamespace) -> int:
-    today = date.today()
+    today = today_in_vietnam()
     event = Event(
         slug="hoi-cho-access",
         name_vi="Hội chợ",

@@ -11,6 +11,7 @@ from storefront.catalog.listing import ProductListing, reindex_all, windows
 from storefront.catalog.models import ProducerStatus
 from storefront.catalog.services import add_certificate
 from storefront.catalog.stock import change_stock
+from storefront.core.clock import today_in_vietnam
 from storefront.extensions import db
 from tests.conftest import make_product, revoke
 
@@ -37,7 +38,7 @@ def test_windows_are_cut_by_revocation_and_by_the_next_certificate():
 
 
 def listed(today: date | None = None) -> list[str]:
-    listing = browse(Filters(), today or date.today())
+    listing = browse(Filters(), today or today_in_vietnam())
     return [p.name_vi for p in listing.products]
 
 
@@ -55,11 +56,11 @@ def test_the_index_follows_orm_changes():
         level="central",
         issuing_body="Bộ Nông nghiệp và Môi trường",
         decision_number="9/QĐ-BNN",
-        decision_date=date.today(),
+        decision_date=today_in_vietnam(),
     )
     db.session.commit()
     assert listed() == ["Vải thiều", "Mật ong"]
-    assert browse(Filters(stars={5}), date.today()).total == 1
+    assert browse(Filters(stars={5}), today_in_vietnam()).total == 1
 
     other.producer.status = ProducerStatus.SUSPENDED
     db.session.commit()
@@ -67,21 +68,21 @@ def test_the_index_follows_orm_changes():
 
     product.variants[0].price = 80_000
     db.session.commit()
-    assert browse(Filters(max_price=90_000), date.today()).total == 1
+    assert browse(Filters(max_price=90_000), today_in_vietnam()).total == 1
 
 
 def test_expiry_needs_no_write():
-    make_product("Chè xanh", decided=date.today() - timedelta(days=100))
+    make_product("Chè xanh", decided=today_in_vietnam() - timedelta(days=100))
     assert listed() == ["Chè xanh"]
-    assert listed(date.today() + timedelta(days=365 * 3)) == []
+    assert listed(today_in_vietnam() + timedelta(days=365 * 3)) == []
 
 
 def test_stock_is_read_live():
     product = make_product("Gà đồi", stock=2)
-    assert browse(Filters(in_stock=True), date.today()).total == 1
+    assert browse(Filters(in_stock=True), today_in_vietnam()).total == 1
     change_stock(product.variants[0].id, -2)
     db.session.commit()
-    assert browse(Filters(in_stock=True), date.today()).total == 0
+    assert browse(Filters(in_stock=True), today_in_vietnam()).total == 0
 
 
 def test_reindex_rebuilds_everything():
@@ -96,7 +97,7 @@ def test_reindex_rebuilds_everything():
 
 def test_a_rolled_back_change_leaves_the_index_alone():
     product = make_product("Bánh khảo")
-    product.certificates[0].revoked_on = date.today()
+    product.certificates[0].revoked_on = today_in_vietnam()
     db.session.flush()
     db.session.rollback()
     assert listed() == ["Bánh khảo"]

@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from storefront.catalog.models import Producer, ProducerStatus, Product, Variant
 from storefront.catalog.services import add_certificate, refresh_search_text
+from storefront.core.clock import today_in_vietnam
 from storefront.extensions import db
 from storefront.places.models import Place
 from tests.conftest import make_producer, make_product, png_bytes, revoke
@@ -174,14 +175,14 @@ def test_home_in_english(client, shelf):
 
 
 def test_listing_shows_only_sellable_products(client, shelf):
-    expired = make_product("Mỳ Trại Lâm", decided=date.today() - relativedelta(months=40))
+    expired = make_product("Mỳ Trại Lâm", decided=today_in_vietnam() - relativedelta(months=40))
     revoked = make_product("Snack gạo JOY")
     revoke(revoked.certificates[0])
     make_product("Giò gà", listed=False)
     make_product("Chả gà", certified=False)
     suspended = make_product("Xúc xích gà")
     suspended.producer.status = ProducerStatus.SUSPENDED
-    future = make_product("Gạo nếp", decided=date.today() + timedelta(days=3))
+    future = make_product("Gạo nếp", decided=today_in_vietnam() + timedelta(days=3))
     db.session.commit()
     html = page(client, "/products")
     assert count_in(html) == 6
@@ -513,7 +514,9 @@ def test_unsellable_product_page_says_why(client, case):
     assert "Không thể mua sản phẩm này" in html
     message = {
         "expired": "hết hiệu lực ngày 09/03/2023",
-        "revoked": f"bị thu hồi ngày {date.today():%d/%m/%Y} vì: Không duy trì điều kiện sản xuất",
+        "revoked": (
+            f"bị thu hồi ngày {today_in_vietnam():%d/%m/%Y} vì: Không duy trì điều kiện sản xuất"
+        ),
         "suspended": "Văn phòng OCOP tạm ngừng",
         "unlisted": "tạm ngừng bán",
         "uncertified": "không có chứng nhận OCOP",
@@ -552,7 +555,7 @@ def test_product_page_gives_the_cart_what_it_needs(app, client, shelf):
     finally:
         app.jinja_env.loader = original
         app.jinja_env.cache.clear()
-    assert f"CART:vai-thieu-luc-ngan|5|True|{date.today().isoformat()}" in html
+    assert f"CART:vai-thieu-luc-ngan|5|True|{today_in_vietnam().isoformat()}" in html
 
 
 def test_unknown_product_and_producer_are_404(client):
@@ -631,7 +634,7 @@ def bulk_products(start: int, count: int) -> None:
             level="province",
             issuing_body="UBND tỉnh Bắc Giang",
             decision_number=f"{n}/QĐ-UBND",
-            decision_date=date.today() - timedelta(days=30 + n),
+            decision_date=today_in_vietnam() - timedelta(days=30 + n),
         )
         db.session.add(product)
     db.session.commit()

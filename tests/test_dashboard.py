@@ -6,7 +6,7 @@ import io
 import struct
 import threading
 import zlib
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from storefront.accounts.models import Role
 from storefront.catalog.models import Certificate, Product, ProductImage, Variant
 from storefront.catalog.stock import change_stock
+from storefront.core.clock import today_in_vietnam
 from storefront.core.models import AuditEntry
 from storefront.extensions import db
 from tests.conftest import (
@@ -82,7 +83,7 @@ def test_overview_warns_90_days_before_a_certificate_expires(client):
     make_product(
         "Vải thiều Thanh Hà",
         producer=producer,
-        decided=date.today().replace(day=1) - timedelta(days=365 * 3 - 60),
+        decided=today_in_vietnam().replace(day=1) - timedelta(days=365 * 3 - 60),
     )
     make_product("Gạo nếp cái hoa vàng", producer=producer)
     login(client, make_user(Role.PRODUCER, producer=producer))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storefront.core.clock import today_in_vietnam
 from storefront.core.errors import UserError
 from storefront.events.checkout import (
     book_places,
@@ -69,7 +70,7 @@ def two_producer_gift_set(stock_nem=10, stock_sam=10) -> GiftSet:
 
 def test_gift_set_lines_share_the_price_between_two_producers():
     gift = two_producer_gift_set()
-    lines = gift_set_lines(gift.id, 3, date.today())
+    lines = gift_set_lines(gift.id, 3, today_in_vietnam())
     assert [(line.units_per_set, line.units) for line in lines] == [(2, 6), (1, 3)]
     assert sum(line.share for line in lines) == 179_000
     assert sum(line.total for line in lines) == 3 * 179_000
@@ -82,13 +83,13 @@ def test_gift_set_lines_share_the_price_between_two_producers():
 
 def test_gift_set_lines_refuse_more_sets_than_the_components_allow():
     gift = two_producer_gift_set(stock_nem=5)
-    assert len(gift_set_lines(gift.id, 2, date.today())) == 2
+    assert len(gift_set_lines(gift.id, 2, today_in_vietnam())) == 2
     with pytest.raises(UserError) as refused:
-        gift_set_lines(gift.id, 3, date.today())
+        gift_set_lines(gift.id, 3, today_in_vietnam())
     assert refused.value.code == 409
     assert refused.value.message == "Only 2 of Quà quê Liên Chung left."
     with pytest.raises(UserError):
-        gift_set_lines(9999, 1, date.today())
+        gift_set_lines(9999, 1, today_in_vietnam())
 
 
 def test_tour_places_are_booked_until_the_slot_is_full():

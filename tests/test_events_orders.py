@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from storefront.accounts.models import Role
 from storefront.catalog.models import Variant
+from storefront.core.clock import today_in_vietnam
 from storefront.events.models import (
     Booth,
     Event,
@@ -25,7 +26,7 @@ from tests.orders_support import add, checkout_form, enable, make_shop
 
 def test_event_price_is_charged_at_checkout_and_counted_in_the_report(client):
     honey, lychee, commune = make_shop()
-    today = date.today()
+    today = today_in_vietnam()
     fair = Event(
         slug="hoi-cho",
         name_vi="Hội chợ",
@@ -154,7 +155,7 @@ def test_a_slot_filled_by_someone_else_before_checkout_is_explained(client):
 
 def test_pick_up_at_the_booth_while_the_fair_runs(client):
     honey, lychee, commune = make_shop()
-    today = date.today()
+    today = today_in_vietnam()
     fair = Event(
         slug="hoi-cho",
         name_vi="Hội chợ OCOP",

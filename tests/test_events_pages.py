@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from storefront.accounts.models import Role
-from storefront.core.clock import as_utc
+from storefront.core.clock import as_utc, today_in_vietnam
 from storefront.events.models import (
     Booth,
     Event,
@@ -27,7 +27,7 @@ from tests.conftest import login, make_producer, make_product, make_user
 
 
 def make_fair(**values) -> Event:
-    today = date.today()
+    today = today_in_vietnam()
     event = Event(
         slug="hoi-cho-ocop",
         name_vi="Hội chợ OCOP Bắc Giang",

@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from storefront.accounts.models import Role
 from storefront.catalog.models import Certificate, Producer, Product
+from storefront.core.clock import today_in_vietnam
 from storefront.core.models import AuditEntry
 from storefront.extensions import db
 from storefront.places.services import load_province
 from tests.conftest import login, make_producer, make_product, make_user, row_count
 
-TODAY = date.today()
+TODAY = today_in_vietnam()
 
 
 @pytest.fixture

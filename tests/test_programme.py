@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
+from datetime import timedelta
 
 from storefront.accounts.models import Role
 from storefront.catalog.services import add_certificate
+from storefront.core.clock import today_in_vietnam
 from storefront.extensions import db
 from storefront.programme.services import compute_figures
 from tests.conftest import login, make_product, make_user, revoke
@@ -18,15 +19,19 @@ def seed():
     make_product("Vải thiều Lục Ngạn", stars=5)
     ready = make_product("Rượu làng Vân", stars=4)
     ready.certificates[0].score = 87
-    soon = make_product("Cà chua Thùy Châm", stars=3, decided=date.today() - timedelta(days=1050))
-    renewed = make_product("Mỳ Trại Lâm", stars=3, decided=date.today() - timedelta(days=1200))
+    soon = make_product(
+        "Cà chua Thùy Châm", stars=3, decided=today_in_vietnam() - timedelta(days=1050)
+    )
+    renewed = make_product(
+        "Mỳ Trại Lâm", stars=3, decided=today_in_vietnam() - timedelta(days=1200)
+    )
     add_certificate(
         renewed,
         stars=4,
         level="province",
         issuing_body="UBND tỉnh Bắc Giang",
         decision_number="7/QĐ-UBND",
-        decision_date=date.today() - timedelta(days=5),
+        decision_date=today_in_vietnam() - timedelta(days=5),
         score=72,
     )
     db.session.commit()
@@ -37,13 +42,13 @@ def seed():
 
 def test_figures_count_only_certificates_in_force():
     seed()
-    figures = compute_figures(date.today())
+    figures = compute_figures(today_in_vietnam())
     assert figures.total == 4
     assert dict(figures.by_stars) == {5: 1, 4: 2, 3: 1}
     assert [c.product.name_vi for c in figures.ready_for_five] == ["Rượu làng Vân"]
     assert [c.product.name_vi for c in figures.expiring_90] == ["Cà chua Thùy Châm"]
     assert len(figures.expiring_180) == 1
-    this_year = date.today().year
+    this_year = today_in_vietnam().year
     assert figures.renewed_by_year[this_year] == 1
     assert sum(figures.new_by_year.values()) == 5
     targets = {key: (achieved, target) for key, achieved, target in figures.targets()}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 from flask_babel import refresh
 
+from storefront.core.clock import today_in_vietnam
 from storefront.events.models import Event, GiftSet, GiftSetComponent, TourismSlot
 from storefront.extensions import db
 from tests.conftest import make_product, revoke
@@ -36,7 +37,7 @@ def test_header_links_to_events_and_programme_and_footer_to_open_data(client):
 
 def test_sitemap_lists_published_events_and_gift_sets_with_alternates(client):
     nem = make_product("Nem nướng Liên Chung", price=60_000, stock=9)
-    today = date.today()
+    today = today_in_vietnam()
     for slug, published in (("hoi-cho-ocop", True), ("hoi-cho-nhap", False)):
         db.session.add(
             Event(
@@ -100,7 +101,7 @@ def test_a_tour_without_a_certificate_in_force_cannot_be_booked(client):
 
 
 def test_a_one_day_event_shows_its_date_once(client):
-    day = date.today() + timedelta(days=20)
+    day = today_in_vietnam() + timedelta(days=20)
     db.session.add(
         Event(
             slug="livestream",

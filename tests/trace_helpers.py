@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from storefront.catalog.models import Product
+from storefront.core.clock import today_in_vietnam
 from storefront.extensions import db
 from storefront.trace.models import AreaStandard, Batch, GrowingArea, Stamp, StampRun, TraceEvent
 from storefront.trace.services import issue_stamps
@@ -28,8 +29,8 @@ def make_area(product: Product, code: str = "VN-BGLN-0127-US", market: str = "US
         AreaStandard(
             scheme="globalgap",
             certificate_number="4063061910233",
-            valid_from=date.today() - timedelta(days=100),
-            valid_until=date.today() + timedelta(days=300),
+            valid_from=today_in_vietnam() - timedelta(days=100),
+            valid_until=today_in_vietnam() + timedelta(days=300),
         )
     )
     db.session.add(area)
@@ -47,7 +48,7 @@ def make_batch(
     variant = product.variants[0]
     if gtin:
         variant.gtin = gtin
-    produced = date.today() - timedelta(days=5)
+    produced = today_in_vietnam() - timedelta(days=5)
     batch = Batch(
         product_id=product.id,
         variant_id=variant.id,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..catalog.models import Product, Variant
 from ..catalog.services import is_sellable
-from ..core.clock import as_utc, utcnow
+from ..core.clock import as_utc, today_in_vietnam, utcnow
 from ..core.errors import UserError
 from ..core.i18n import localized
 from ..events import checkout as events_checkout
@@ -113,7 +113,7 @@ def touch(cart: Cart) -> None:
 
 def add_item(cart: Cart, variant_id: int, quantity: int, today: date | None = None) -> CartItem:
     """Add units of a variant that may be sold and is in stock; raises UserError otherwise."""
-    variant = sellable_variant(variant_id, today or date.today())
+    variant = sellable_variant(variant_id, today or today_in_vietnam())
     if variant is None:
         raise UserError(_("This product cannot be bought at the moment."), 409)
     item = next((i for i in cart.items if i.variant_id == variant.id and i.kind == "product"), None)
@@ -137,7 +137,7 @@ def add_gift_set(cart: Cart, gift_set_id: int, sets: int, today: date | None = N
     wanted = sets + (item.quantity if item else 0)
     if wanted > MAX_QUANTITY:
         raise UserError(_("You can buy at most %(n)d of one item.", n=MAX_QUANTITY))
-    lines = events_checkout.gift_set_lines(gift_set_id, wanted, today or date.today())
+    lines = events_checkout.gift_set_lines(gift_set_id, wanted, today or today_in_vietnam())
     if item is None:
         # The first component's variant anchors the item; its lines come from the gift set.
         item = CartItem(kind="gift_set", variant=lines[0].variant, ref_id=gift_set_id, quantity=0)
@@ -170,7 +170,7 @@ def add_tour(cart: Cart, slot_id: int, places: int) -> CartItem:
 def _check_item(item: CartItem, quantity: int) -> None:
     """Whether ``quantity`` of the item can be had: stock, sets the components allow, places."""
     if item.kind == "gift_set":
-        events_checkout.gift_set_lines(item.ref_id, quantity, date.today())
+        events_checkout.gift_set_lines(item.ref_id, quantity, today_in_vietnam())
     elif item.kind == "tour":
         events_checkout.bookable_slot(item.ref_id, quantity, utcnow())
     else:
@@ -226,7 +226,7 @@ def review(cart: Cart, today: date | None = None) -> list[str]:
 
     Commits the updated cart, so the visitor sees the same cart the next step will check.
     """
-    today = today or date.today()
+    today = today or today_in_vietnam()
     problems: list[str] = []
     sellable = sellable_ids({item.variant_id for item in cart.items}, today)
     for item in list(cart.items):
@@ -334,7 +334,7 @@ def merge_guest_cart(user_id: int) -> None:
         total = min(
             item.quantity + (existing.quantity if existing else 0),
             MAX_QUANTITY,
-            max(_available(item, date.today()), 1),
+            max(_available(item, today_in_vietnam()), 1),
         )
         if existing is None:
             mine.items.append(

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.clock import utcnow
+from ..core.clock import today_in_vietnam, utcnow
 from ..extensions import db
 from ..places.models import AddressMixin
 from .product_sets import PRODUCT_SETS, ProductSet
@@ -234,7 +234,7 @@ class Certificate(db.Model):
 
     def status(self, today: date | None = None) -> CertificateStatus:
         """Valid, expiring (within 90 days), expired or revoked, as of ``today``."""
-        today = today or date.today()
+        today = today or today_in_vietnam()
         if self.revoked_on is not None and self.revoked_on <= today:
             return CertificateStatus.REVOKED
         if today > self.valid_until:

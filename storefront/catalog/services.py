@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import and_, exists, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..core.clock import today_in_vietnam
 from ..extensions import db
 from ..text import fold
 from .models import Certificate, Producer, ProducerStatus, Product, valid_until_for
@@ -34,7 +35,7 @@ def is_sellable(today: date) -> ColumnElement[bool]:
 
 def current_certificate(product: Product, today: date | None = None) -> Certificate | None:
     """The certificate in force today, else the latest one (to explain why it is not)."""
-    today = today or date.today()
+    today = today or today_in_vietnam()
     in_force = [c for c in product.certificates if c.allows_sale(today)]
     if in_force:
         return max(in_force, key=lambda c: c.decision_date)

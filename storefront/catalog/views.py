@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core.clock import today_in_vietnam
 from ..core.i18n import localized
 from ..core.templating import absolute_url
 from ..events.models import Event, GiftSet
@@ -50,7 +49,7 @@ def price_range(product: Product) -> tuple[int | None, int | None]:
 
 @bp.get("/")
 def home():
-    today = date.today()
+    today = today_in_vietnam()
     stamp = index_stamp()
     summary = overview(today, stamp)
     return render_template(
@@ -70,7 +69,7 @@ def home():
 @bp.get("/products")
 def products():
     """The listing: malformed filters are ignored and named; a page past the end is a 404."""
-    today = date.today()
+    today = today_in_vietnam()
     filters = parse_filters(request.args)
     try:
         listing = browse(filters, today)
@@ -106,7 +105,7 @@ def product(slug: str):
     )
     if item is None:
         abort(404)
-    today = date.today()
+    today = today_in_vietnam()
     certificate = current_certificate(item, today)
     unsellable = why_not_sellable(item, certificate, today)
     return render_template(
@@ -166,7 +165,7 @@ def producer(slug: str):
     item = db.session.scalar(select(Producer).where(Producer.slug == slug[:160]))
     if item is None:
         abort(404)
-    today = date.today()
+    today = today_in_vietnam()
     ids = db.session.scalars(
         select(Product.id).where(Product.producer_id == item.id).order_by(Product.id)
     ).all()
@@ -190,7 +189,7 @@ def sitemap():
 
     Sellable products, active producers, published events and gift sets on sale.
     """
-    today = date.today()
+    today = today_in_vietnam()
     product_slugs = db.session.scalars(
         select(Product.slug).where(is_sellable(today)).order_by(Product.id)
     ).all()

@@ -6,8 +6,6 @@ Every page is for producer staff only, and every object is looked up within
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.decorators import own_or_404, producer_required
 from ..catalog.models import EXPIRING_WITHIN_DAYS, CertificateStatus, Product
 from ..catalog.services import current_certificate
+from ..core.clock import today_in_vietnam
 from ..core.errors import UserError
 from ..core.nav import add_menu_item
 from ..extensions import db
@@ -58,7 +57,7 @@ def _products() -> list[Product]:
 
 @bp.get("/")
 def overview():
-    today = date.today()
+    today = today_in_vietnam()
     rows = []
     for product in _products():
         certificate = current_certificate(product, today)
@@ -95,7 +94,7 @@ def profile():
 
 @bp.get("/products")
 def products():
-    today = date.today()
+    today = today_in_vietnam()
     rows = [(p, current_certificate(p, today)) for p in _products()]
     return render_template("dashboard/products.html", rows=rows, today=today)
 
@@ -132,7 +131,7 @@ def edit_product(product_id: int):
 
 
 def _product_page(product: Product, form: ProductForm, status: int = 200, photo_form=None):
-    today = date.today()
+    today = today_in_vietnam()
     return (
         render_template(
             "dashboard/product.html",

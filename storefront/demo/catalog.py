@@ -17,6 +17,7 @@ from ..catalog.images import store_image
 from ..catalog.models import Producer, Product, ProductImage, Variant, valid_until_for
 from ..catalog.product_sets import PRODUCT_SETS
 from ..catalog.services import add_certificate, refresh_search_text
+from ..core.clock import today_in_vietnam
 from ..core.fonts import font_file
 from ..extensions import db
 from ..places.services import load_province, resolve_legacy_address
@@ -83,7 +84,7 @@ def _seed(text: str) -> int:
 
 def load_catalog(today: date | None = None) -> int:
     """Load places, producers, products, variants, photos and certificates; idempotent."""
-    today = today or date.today()
+    today = today or today_in_vietnam()
     load_province("Bắc Giang")
     rows = read_rows()
     for index, row in enumerate(rows):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app
 from sqlalchemy import select
 
@@ -11,6 +9,7 @@ from ..accounts.services import find_user
 from ..cart.models import Cart, CartItem
 from ..catalog.models import Producer, Product, Variant
 from ..catalog.services import is_sellable
+from ..core.clock import today_in_vietnam
 from ..extensions import db
 from ..orders import services as orders
 from ..orders.models import OrderGroup, OrderStatus
@@ -102,6 +101,6 @@ def _first_sellable(slug: str) -> Variant | None:
         select(Variant)
         .join(Product, Product.id == Variant.product_id)
         .join(Producer, Producer.id == Product.producer_id)
-        .where(Producer.slug == slug, is_sellable(date.today()), Variant.stock > 5)
+        .where(Producer.slug == slug, is_sellable(today_in_vietnam()), Variant.stock > 5)
         .order_by(Variant.id)
     )

@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 
 from ..catalog.models import Product
+from ..core.clock import today_in_vietnam
 from ..extensions import db
 from ..places.services import resolve_legacy_address
 from ..trace.models import AreaStandard, Batch, GrowingArea, Stamp, StampRun, TraceEvent
@@ -345,7 +346,7 @@ def _areas(owner_product: Product, seeds: list[AreaSeed], today: date) -> None:
 
 def load_trace(today: date | None = None) -> int:
     """Add demo growing areas, batches, timelines and stamp runs; idempotent."""
-    today = today or date.today()
+    today = today or today_in_vietnam()
     for slug, key in PRODUCER_OF.items():
         product = _product(slug)
         if product is not None:

@@ -20,6 +20,7 @@ from ..accounts.models import User
 from ..catalog.models import Certificate, CertifyingLevel, Producer, ProducerKind, Product
 from ..catalog.product_sets import PRODUCT_SETS
 from ..catalog.services import add_certificate, refresh_search_text
+from ..core.clock import today_in_vietnam
 from ..core.errors import UserError
 from ..core.services import record_change
 from ..extensions import db
@@ -158,7 +159,7 @@ def _check(row: dict[str, str], result: RowResult) -> date | None:
         decided = parse_date(row["decision_date"])
         if decided is None:
             errors.append(_("decision_date must be a date such as 2025-08-15 or 15/08/2025."))
-        elif decided > date.today():
+        elif decided > today_in_vietnam():
             errors.append(_("decision_date is in the future."))
     return decided
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import User
 from ..catalog.models import Certificate, Producer, ProducerStatus, Product
 from ..catalog.services import add_certificate, refresh_search_text
+from ..core.clock import today_in_vietnam
 from ..core.errors import UserError
 from ..core.models import AuditEntry
 from ..core.services import record_change
@@ -205,7 +206,7 @@ def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> No
     if certificate.revoked_on is not None:
         raise UserError(_("This certificate is already revoked."), 409)
     before = {"revoked_on": None, "revoked_reason": None}
-    certificate.revoked_on = date.today()
+    certificate.revoked_on = today_in_vietnam()
     certificate.revoked_reason = reason.strip()
     record_change(
         actor,
@@ -231,7 +232,7 @@ STATUS_FILTERS = ("expiring30", "expiring90", "expiring180", "valid", "expired",
 
 def certificates_query(filters: CertificateFilters, today: date | None = None) -> Select:
     """Certificates matching the filters, soonest expiry first."""
-    today = today or date.today()
+    today = today or today_in_vietnam()
     query = (
         select(Certificate)
         .join(Certificate.product)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +13,7 @@ from ..accounts.decorators import office_required
 from ..accounts.models import User
 from ..accounts.services import invite_staff
 from ..catalog.models import Certificate, CertificateStatus, Producer, Product
+from ..core.clock import today_in_vietnam
 from ..core.errors import UserError
 from ..core.models import AuditEntry
 from ..core.nav import add_menu_item
@@ -41,7 +40,7 @@ def _office_staff_only():
 
 @bp.get("/")
 def overview():
-    today = date.today()
+    today = today_in_vietnam()
     certificates = db.session.scalars(select(Certificate)).all()
     latest: dict[int, Certificate] = {}
     for c in sorted(certificates, key=lambda c: c.decision_date):
@@ -119,7 +118,7 @@ def _producer_page(item: Producer, *, form=None, invite_form=None, reason_form=N
             reason_form=reason_form or ReasonForm(),
             staff=staff,
             products=products,
-            today=date.today(),
+            today=today_in_vietnam(),
         ),
         status,
     )
@@ -174,7 +173,7 @@ def _certificate_filters() -> services.CertificateFilters:
 @bp.get("/certificates")
 def certificates():
     filters = _certificate_filters()
-    today = date.today()
+    today = today_in_vietnam()
     items = db.session.scalars(services.certificates_query(filters, today)).unique().all()
     places = db.session.scalars(
         select(Place.name)
@@ -193,7 +192,7 @@ def certificates():
 
 @bp.get("/certificates.csv")
 def certificates_csv():
-    today = date.today()
+    today = today_in_vietnam()
     items = (
         db.session.scalars(services.certificates_query(_certificate_filters(), today))
         .unique()
@@ -246,7 +245,7 @@ def revoke(certificate_id: int):
         return redirect(url_for("office.certificates"))
     status = 400 if form.errors else 200
     return render_template(
-        "office/revoke.html", certificate=certificate, form=form, today=date.today()
+        "office/revoke.html", certificate=certificate, form=form, today=today_in_vietnam()
     ), status
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC
 from decimal import Decimal
 
 from babel import dates as babel_dates
@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Product, Variant
 from ..catalog.services import current_certificate
+from ..core.clock import today_in_vietnam
 from ..core.errors import render_error
 from ..core.i18n import current_language
 from ..extensions import db, limiter
@@ -94,7 +95,7 @@ def scan(code: str):
         token = new_device_token()
     result = record_scan(stamp, token)
     data = _stamp_page_data(stamp)
-    today = date.today()
+    today = today_in_vietnam()
     status = 410 if result.verdict == Verdict.VOIDED else 200
     response = make_response(
         render_template(
